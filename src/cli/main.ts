@@ -1,19 +1,40 @@
 // `k8ts` entry point: dispatches to the subcommands (server, agent, kubectl, images, sim).
 
+import { UsageError } from './flags.js';
+
+const USAGE = `usage: k8ts <command> [flags]
+
+commands:
+  server    run the control plane (API server) on this machine
+  version   print the version`;
+
 export async function main(argv: string[]): Promise<void> {
   const [cmd, ...rest] = argv;
-  switch (cmd) {
-    case 'server': {
-      const { runServer } = await import('./server.js');
-      await runServer(rest);
-      return;
+  try {
+    switch (cmd) {
+      case 'server': {
+        const { runServer } = await import('./server.js');
+        await runServer(rest);
+        return;
+      }
+      case 'version':
+      case '--version':
+        console.log('k8ts v0.1.0 (Kubernetes API v1.32)');
+        return;
+      case undefined:
+      case 'help':
+      case '--help':
+      case '-h':
+        console.log(USAGE);
+        return;
+      default:
+        throw new UsageError(`k8ts: unknown command "${cmd}"\n${USAGE}`);
     }
-    case 'version':
-    case '--version':
-      console.log('k8ts v0.1.0 (Kubernetes API v1.32)');
-      return;
-    default:
-      console.error(`usage: k8ts <server|agent|kubectl|images|sim|version> [flags]\n${cmd ? `unknown command "${cmd}"` : ''}`);
-      process.exitCode = 2;
+  } catch (err) {
+    if (err instanceof UsageError) {
+      console.error(err.message);
+      process.exit(2);
+    }
+    throw err;
   }
 }
