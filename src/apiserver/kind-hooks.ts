@@ -1,21 +1,29 @@
 // The one place the API server reaches into per-kind knowledge: strategies, schemas, selectors, patches, field managers.
 
 import type { ResourceInfo } from '../api/resources.js';
-import type { KObject, TableConvertor } from '../api/strategy.js';
+import { apiVersionOf } from '../api/resources.js';
+import type { KindStrategy, KObject, TableConvertor } from '../api/strategy.js';
 import type { StatusCause } from '../api/status.js';
-import { errors } from '../api/status.js';
+import { ApiError, errors } from '../api/status.js';
+import { validateObject, cannotBeHandledMessage } from '../api/openapi/validate.js';
+import { definitionFor, schemaLookup } from '../api/openapi/schemas.js';
+import { labelSelectorFromSpec, labelSelectorToString, matchFieldSelector, matchLabelSelector, parseFieldSelector, parseLabelSelector, SelectorParseError, unsupportedFieldLabel } from '../api/labels.js';
+import { validateObjectMeta } from '../api/validation/object-meta.js';
+import { nameRuleFor } from '../api/validation/name-rules.js';
+import { applyJsonPatch } from './patch/json-patch.js';
+import { applyMergePatch } from './patch/merge-patch.js';
+import { strategicMergePatch } from './patch/strategic-merge-patch.js';
+import { patchSchemaFromLookup } from './patch/patch-schema.js';
+import { schemaForKind, serverSideApply, conflictError } from './patch/apply.js';
+import { defaultManager, updateManagedFields } from './patch/managed-fields.js';
+import { strategyFor } from '../api/strategies.js';
 import type { RequestContext } from './resource-handler.js';
 
-function mergePatch(target: unknown, patch: unknown): unknown {
-  if (patch === null || typeof patch !== 'object' || Array.isArray(patch)) return patch;
-  const out: Record<string, unknown> = target && typeof target === 'object' && !Array.isArray(target) ? { ...(target as Record<string, unknown>) } : {};
-  for (const [k, v] of Object.entries(patch as Record<string, unknown>)) {
-    if (v === null) delete out[k];
-    else out[k] = mergePatch(out[k], v);
-  }
-  return out;
+function strategy(r: ResourceInfo): KindStrategy {
+  return strategyFor(r.group, r.kind);
 }
 
+/** Ages as `kubectl get` prints them (used for kinds without a table of their own). */
 function age(obj: KObject, now: Date): string {
   const t = Date.parse(obj.metadata?.creationTimestamp ?? '');
   if (!Number.isFinite(t)) return '<unknown>';
@@ -25,65 +33,135 @@ function age(obj: KObject, now: Date): string {
   if (m < 10) return `${m}m${s % 60 ? `${s % 60}s` : ''}`;
   if (m < 180) return `${m}m`;
   const h = Math.floor(m / 60);
+  if (h < 8) return `${h}h${m % 60 ? `${m % 60}m` : ''}`;
   if (h < 48) return `${h}h`;
-  return `${Math.floor(h / 24)}d`;
+  const d = Math.floor(h / 24);
+  if (d < 8) return `${d}d${h % 24 ? `${h % 24}h` : ''}`;
+  if (d < 365 * 2) return `${d}d`;
+  return `${Math.floor(d / 365)}y`;
 }
 
-function simpleLabelMatcher(sel: string): (labels: Record<string, string>) => boolean {
-  const reqs = sel.split(',').map((s) => s.trim()).filter(Boolean).map((s) => {
-    const m = /^([^!=]+?)\s*(==|=|!=)\s*(.*)$/.exec(s);
-    if (m) return { key: m[1], op: m[2], value: m[3] };
-    if (s.startsWith('!')) return { key: s.slice(1), op: '!exists', value: '' };
-    return { key: s, op: 'exists', value: '' };
-  });
-  return (labels) => reqs.every((r) => {
-    const v = labels[r.key];
-    if (r.op === 'exists') return v !== undefined;
-    if (r.op === '!exists') return v === undefined;
-    if (r.op === '!=') return v !== r.value;
-    return v === r.value;
-  });
+/** Deletes the fields named by validate()'s unknown-field paths (`spec.foo`, `spec.containers[0].bar`). */
+function pruneUnknown(obj: KObject, paths: string[]): void {
+  for (const p of paths) {
+    const segs: (string | number)[] = [];
+    for (const part of p.replace(/^\./, '').split('.')) {
+      const m = /^([^[\]]*)((?:\[\d+\])*)$/.exec(part);
+      if (!m) {
+        segs.push(part);
+        continue;
+      }
+      if (m[1]) segs.push(m[1]);
+      for (const idx of m[2].matchAll(/\[(\d+)\]/g)) segs.push(Number(idx[1]));
+    }
+    let cur: unknown = obj;
+    for (let i = 0; i < segs.length - 1 && cur && typeof cur === 'object'; i++) cur = (cur as Record<string | number, unknown>)[segs[i]];
+    if (cur && typeof cur === 'object' && !Array.isArray(cur)) delete (cur as Record<string, unknown>)[segs[segs.length - 1] as string];
+  }
+}
+
+function typeNameOf(r: ResourceInfo): string | undefined {
+  return definitionFor(r.group, r.version, r.kind)?.name;
+}
+
+function managerOf(ctx: RequestContext): string {
+  const m = ctx.query.get('fieldManager');
+  if (m !== null) {
+    if (m.length === 0 || m.length > 128 || /[^\x20-\x7e]/.test(m)) throw errors.badRequest('fieldManager: Invalid value: must be 1-128 printable characters');
+    return m;
+  }
+  return defaultManager(ctx.req.headers['user-agent']);
 }
 
 export const hooks = {
-  defaults(_r: ResourceInfo, _obj: KObject): void {},
-  prepareForCreate(_r: ResourceInfo, _obj: KObject): void {},
-  prepareForUpdate(_r: ResourceInfo, _obj: KObject, _old: KObject): void {},
-  validate(_r: ResourceInfo, _obj: KObject, _old?: KObject): StatusCause[] {
-    return [];
+  defaults(r: ResourceInfo, obj: KObject): void {
+    strategy(r).defaults?.(obj);
   },
-  schemaCheck(_r: ResourceInfo, _obj: KObject): { unknownFields: string[]; errors: string[] } {
-    return { unknownFields: [], errors: [] };
+  prepareForCreate(r: ResourceInfo, obj: KObject): void {
+    strategy(r).prepareForCreate?.(obj);
   },
-  prune(_r: ResourceInfo, _obj: KObject): void {},
-  table(_r: ResourceInfo): TableConvertor | undefined {
-    return undefined;
+  prepareForUpdate(r: ResourceInfo, obj: KObject, old: KObject): void {
+    strategy(r).prepareForUpdate?.(obj, old);
+  },
+  validate(r: ResourceInfo, obj: KObject, old?: KObject): StatusCause[] {
+    const causes = validateObjectMeta(obj, { namespaced: r.namespaced, nameRule: nameRuleFor(r.kind, r.group) });
+    return causes.concat(strategy(r).validate?.(obj, old) ?? []);
+  },
+  /** Schema check: unknown fields (for fieldValidation) and type errors (always a 400, as upstream's decoder). */
+  schemaCheck(r: ResourceInfo, obj: KObject): { unknownFields: string[]; errors: string[] } {
+    const res = validateObject(obj, r.group, r.version, r.kind);
+    if (res.errors.length) throw errors.badRequest(cannotBeHandledMessage(r.kind, r.version, res.errors[0].message));
+    return { unknownFields: res.unknownFields, errors: [] };
+  },
+  prune(r: ResourceInfo, obj: KObject, unknownFields: string[]): void {
+    pruneUnknown(obj, unknownFields);
+    void r;
+  },
+  table(r: ResourceInfo): TableConvertor | undefined {
+    return strategy(r).table;
   },
   age,
   labelMatcher(sel: string): (labels: Record<string, string>) => boolean {
-    return simpleLabelMatcher(sel);
+    try {
+      const parsed = parseLabelSelector(sel);
+      return (labels) => matchLabelSelector(parsed, labels);
+    } catch (err) {
+      if (err instanceof SelectorParseError) throw errors.badRequest(`unable to parse requirement: ${err.message}`);
+      throw err;
+    }
   },
-  fieldMatcher(_r: ResourceInfo, sel: string): (obj: KObject) => boolean {
-    const reqs = sel.split(',').filter(Boolean).map((s) => {
-      const m = /^([^!=]+?)\s*(==|=|!=)\s*(.*)$/.exec(s);
-      if (!m) throw errors.badRequest(`invalid field selector: ${s}`);
-      return { key: m[1], neg: m[2] === '!=', value: m[3] };
-    });
-    return (obj) => reqs.every((r) => {
-      const v = String(r.key.split('.').reduce<unknown>((o, k) => (o as KObject)?.[k], obj) ?? '');
-      return r.neg ? v !== r.value : v === r.value;
-    });
+  fieldMatcher(r: ResourceInfo, sel: string): (obj: KObject) => boolean {
+    let parsed;
+    try {
+      parsed = parseFieldSelector(sel);
+    } catch (err) {
+      throw errors.badRequest(`invalid field selector: ${(err as Error).message}`);
+    }
+    const fieldsOf = (obj: KObject): Record<string, string> => {
+      const f: Record<string, string> = { 'metadata.name': obj.metadata?.name ?? '' };
+      if (r.namespaced) f['metadata.namespace'] = obj.metadata?.namespace ?? '';
+      return { ...f, ...(strategy(r).selectableFields?.(obj) ?? {}) };
+    };
+    const probe = fieldsOf({ metadata: {} });
+    const bad = unsupportedFieldLabel(parsed, Object.keys(probe));
+    if (bad) throw errors.badRequest(`"${bad}" is not a known field selector: only "${Object.keys(probe).join('", "')}"`);
+    return (obj) => matchFieldSelector(parsed, fieldsOf(obj));
   },
   selectorString(sel: KObject): string {
-    return Object.entries(sel.matchLabels ?? {}).map(([k, v]) => `${k}=${v}`).join(',');
+    return labelSelectorToString(labelSelectorFromSpec(sel));
   },
-  patch(_r: ResourceInfo, contentType: string, current: KObject, patchDoc: unknown): KObject {
-    if (contentType === 'application/json-patch+json') throw errors.unsupportedMediaType(['application/merge-patch+json']);
-    return mergePatch(current, patchDoc) as KObject;
+  patch(r: ResourceInfo, contentType: string, current: KObject, patchDoc: unknown): KObject {
+    switch (contentType) {
+      case 'application/json-patch+json':
+        return applyJsonPatch(current, patchDoc) as KObject;
+      case 'application/merge-patch+json':
+        return applyMergePatch(current, patchDoc) as KObject;
+      case 'application/strategic-merge-patch+json': {
+        const name = typeNameOf(r);
+        const schema = name ? patchSchemaFromLookup(schemaLookup, name) : undefined;
+        return strategicMergePatch(current, patchDoc, schema) as KObject;
+      }
+      default:
+        throw errors.unsupportedMediaType(['application/json-patch+json', 'application/merge-patch+json', 'application/strategic-merge-patch+json', 'application/apply-patch+yaml']);
+    }
   },
-  apply(_r: ResourceInfo, current: KObject | undefined, applied: KObject, _o: { manager: string; force: boolean; subresource: string; name: string; namespace: string }): KObject {
-    return mergePatch(current ?? {}, applied) as KObject;
+  apply(r: ResourceInfo, current: KObject | undefined, applied: KObject, o: { manager: string; force: boolean; subresource: string; name: string; namespace: string }): KObject {
+    const cfg = structuredClone(applied);
+    cfg.metadata ??= {};
+    cfg.metadata.name ??= o.name;
+    if (r.namespaced && !cfg.metadata.namespace) cfg.metadata.namespace = o.namespace;
+    const res = serverSideApply(current, cfg, { manager: o.manager, force: o.force, schema: schemaForKind(r.group, r.version, r.kind), apiVersion: apiVersionOf(r), subresource: o.subresource || undefined });
+    if (res.conflicts?.length) throw conflictError(res.conflicts);
+    return res.object as KObject;
   },
-  recordCreate(_ctx: RequestContext, _r: ResourceInfo, _obj: KObject): void {},
-  recordUpdate(_ctx: RequestContext, _r: ResourceInfo, _old: KObject, _obj: KObject, _subresource: string): void {},
+  recordCreate(ctx: RequestContext, r: ResourceInfo, obj: KObject): void {
+    if (ctx.req.headers['content-type']?.startsWith('application/apply-patch')) return;
+    updateManagedFields(undefined, obj, { manager: managerOf(ctx), apiVersion: apiVersionOf(r), schema: schemaForKind(r.group, r.version, r.kind) });
+  },
+  recordUpdate(ctx: RequestContext, r: ResourceInfo, old: KObject, obj: KObject, subresource: string): void {
+    if (ctx.req.headers['content-type']?.startsWith('application/apply-patch')) return;
+    updateManagedFields(old, obj, { manager: managerOf(ctx), apiVersion: apiVersionOf(r), subresource: subresource || undefined, schema: schemaForKind(r.group, r.version, r.kind) });
+  },
 };
+
+export { ApiError };

@@ -18,6 +18,7 @@ import { ObjectStore, decodeKv, withTypeMeta } from './object-store.js';
 import type { WatchCache } from './watch-cache.js';
 import { serveWatch } from './watch-handler.js';
 import { hooks } from './kind-hooks.js';
+import { cannotBeHandledMessage, strictDecodingMessage, unknownFieldWarnings } from '../api/openapi/validate.js';
 import { toTable, toPartialMetadata } from './table.js';
 import type { UserInfo } from './authn/user.js';
 
@@ -214,17 +215,13 @@ export class ResourceHandler {
     const mode = fieldValidationMode(ctx.query);
     const found = hooks.schemaCheck(r, obj);
     const warnings: string[] = [];
-    if (found.errors.length) {
-      throw errors.badRequest(found.errors.map((e) => e).join(', '));
-    }
     if (found.unknownFields.length) {
       if (mode === 'Strict') {
-        const list = found.unknownFields.map((f) => `unknown field "${f}"`);
-        throw errors.badRequest(`strict decoding error: ${list.join(', ')}`);
+        throw errors.badRequest(cannotBeHandledMessage(r.kind, r.version, strictDecodingMessage(found.unknownFields)));
       }
-      if (mode === 'Warn') warnings.push(...found.unknownFields.map((f) => `unknown field "${f}"`));
+      if (mode === 'Warn') warnings.push(...unknownFieldWarnings(found.unknownFields));
     }
-    hooks.prune(r, obj);
+    hooks.prune(r, obj, found.unknownFields);
     hooks.defaults(r, obj);
     return warnings;
   }

@@ -28,6 +28,8 @@ export interface ApiServerOptions {
   /** the address clients should use, for discovery's serverAddressByClientCIDRs */
   advertiseAddress?: string;
   serviceCidr?: string;
+  /** how often old revisions are compacted (default 5 minutes) */
+  compactionIntervalMs?: number;
 }
 
 const PUBLIC_PATHS = new Set(['/healthz', '/livez', '/readyz', '/version']);
@@ -49,7 +51,7 @@ export class ApiServer {
     this.cache = new WatchCache(opts.store);
     this.resources = new ResourceHandler(this.objects, this.cache);
     this.authn = new UnionAuthenticator([new X509Authenticator()], { allowAnonymous: true });
-    this.compactor = new Compactor(opts.store);
+    this.compactor = new Compactor(opts.store, opts.compactionIntervalMs);
   }
 
   async start(): Promise<number> {

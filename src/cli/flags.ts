@@ -15,3 +15,16 @@ export function parseFlags(command: string, argv: string[], spec: FlagSpec): Rec
     throw new UsageError(`k8ts ${command}: ${(err as Error).message}\nflags: ${names}`);
   }
 }
+
+/** Go-style durations as Kubernetes flags take them: "300ms", "5s", "1m30s", "2h". */
+export function parseDuration(value: string, flag: string): number {
+  const re = /(\d+(?:\.\d+)?)(ms|s|m|h)/g;
+  let total = 0;
+  let consumed = 0;
+  for (const m of value.matchAll(re)) {
+    total += Number(m[1]) * { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[m[2] as 'ms' | 's' | 'm' | 'h'];
+    consumed += m[0].length;
+  }
+  if (consumed !== value.length || value.length === 0) throw new UsageError(`${flag}: invalid duration "${value}" (examples: 500ms, 30s, 5m)`);
+  return total;
+}

@@ -2,12 +2,14 @@
 
 import { mkdir, writeFile } from 'node:fs/promises';
 import { resolve, join } from 'node:path';
-import { parseFlags } from './flags.js';
+import { parseFlags, parseDuration } from './flags.js';
 import { openStore } from '../storage/open-store.js';
 import { loadOrCreateClusterPki } from '../pki/cluster-pki.js';
 import { writeKubeconfig } from '../pki/kubeconfig.js';
 import { loadOrCreateJoinToken } from '../pki/token.js';
 import { ApiServer } from '../apiserver/server.js';
+import { RestClient } from '../client/rest-client.js';
+import { ControllerManager } from '../controller-manager/controller-manager.js';
 
 const SERVER_FLAGS = {
   'data-dir': { type: 'string', default: '/var/lib/k8ts' },
@@ -20,6 +22,8 @@ const SERVER_FLAGS = {
   'proxy-mode': { type: 'string', default: 'iptables' },
   'cluster-cidr': { type: 'string', default: '10.244.0.0/16' },
   'service-cidr': { type: 'string', default: '10.96.0.0/12' },
+  // as kube-apiserver's flag: how often old revisions are compacted away (Go duration: 5m, 30s, 1s)
+  'etcd-compaction-interval': { type: 'string', default: '5m' },
 } as const;
 
 export async function runServer(argv: string[]): Promise<void> {
@@ -34,7 +38,8 @@ export async function runServer(argv: string[]): Promise<void> {
   const extraIps = [advertise, ...(flags['node-ip'] ? [String(flags['node-ip'])] : [])];
   const pki = await loadOrCreateClusterPki(dataDir, { serverSans: { ips: extraIps } });
   const store = await openStore(flags['datastore-endpoint'] as string | undefined, dataDir);
-  const api = new ApiServer({ store, pki, bindAddress, port, advertiseAddress: advertise });
+  const compactionIntervalMs = parseDuration(String(flags['etcd-compaction-interval']), '--etcd-compaction-interval');
+  const api = new ApiServer({ store, pki, bindAddress, port, advertiseAddress: advertise, compactionIntervalMs });
   const actualPort = await api.start();
   const server = `https://${advertise.includes(':') ? `[${advertise}]` : advertise}:${actualPort}`;
 
@@ -43,6 +48,8 @@ export async function runServer(argv: string[]): Promise<void> {
   const token = await loadOrCreateJoinToken(dataDir, pki.caPem);
   void token;
   await writeFile(join(dataDir, 'server-url'), server + '\n');
+  const controllers = new ControllerManager(await RestClient.fromKubeconfig(kubeconfigPath, 'k8ts-controller-manager'));
+  controllers.start();
   console.log(`k8ts server ready at ${server}: kubeconfig written to ${kubeconfigPath}, node join token to ${join(dataDir, 'token')}`);
   if (!flags['disable-agent']) {
     console.log('note: the node agent (kubelet, kube-proxy, DNS) is not built yet; running the control plane only');
@@ -56,6 +63,7 @@ export async function runServer(argv: string[]): Promise<void> {
     process.once('SIGTERM', () => stop('SIGTERM'));
     process.once('SIGINT', () => stop('SIGINT'));
   });
+  controllers.stop();
   await api.stop();
   await store.close();
   console.log('k8ts server: stopped');

@@ -1,4 +1,6 @@
-// PatchSchema: the per-field patch metadata strategic merge patch needs, read from OpenAPI v2/v3 definitions.
+// PatchSchema: the per-field patch metadata strategic merge patch needs, read from OpenAPI v2/v3 definitions or a SchemaLookup.
+
+import type { SchemaLookup, TypeInfo } from '../../api/openapi/schemas.js';
 
 /** What strategic merge patch needs to know about one field of an object. */
 export interface PatchFieldMeta {
@@ -154,4 +156,62 @@ class ObjectPatchSchema implements PatchSchema {
     if (this.valueMeta === null) this.valueMeta = this.adapter.fieldMeta(this.additional);
     return this.valueMeta;
   }
+}
+
+const lookupAdapters = new WeakMap<SchemaLookup, Map<string, PatchSchema | undefined>>();
+
+/**
+ * The PatchSchema of definition `typeName` as `lookup` (src/api/openapi/schemas.ts) describes it, or undefined when the
+ * lookup has no such type. Equivalent to patchSchemaFromDefinitions over the same definitions; cached per lookup.
+ */
+export function patchSchemaFromLookup(lookup: SchemaLookup, typeName: string): PatchSchema | undefined {
+  let cache = lookupAdapters.get(lookup);
+  if (!cache) {
+    cache = new Map();
+    lookupAdapters.set(lookup, cache);
+  }
+  if (!cache.has(typeName)) cache.set(typeName, lookup.hasType(typeName) ? new LookupPatchSchema(lookup, typeName) : undefined);
+  return cache.get(typeName);
+}
+
+class LookupPatchSchema implements PatchSchema {
+  private readonly fields = new Map<string, PatchFieldMeta | undefined>();
+
+  constructor(
+    private readonly lookup: SchemaLookup,
+    private readonly typeName: string,
+  ) {}
+
+  field(name: string): PatchFieldMeta | undefined {
+    if (!this.fields.has(name)) {
+      const info = this.lookup.fieldSchema(this.typeName, name);
+      this.fields.set(name, info && metaOfType(this.lookup, info.type, info.patch));
+    }
+    return this.fields.get(name);
+  }
+}
+
+/** The metadata of a value of type `type` carrying patch extensions `patch` (none for map values). */
+function metaOfType(lookup: SchemaLookup, type: TypeInfo, patch: { strategies: readonly string[]; mergeKey?: string; listType?: string; listMapKeys?: readonly string[] } = { strategies: [] }): PatchFieldMeta {
+  const meta: { -readonly [K in keyof PatchFieldMeta]: PatchFieldMeta[K] } = { strategies: [...patch.strategies], isList: type.kind === 'array' };
+  if (patch.mergeKey) meta.mergeKey = patch.mergeKey;
+  if (patch.listType) meta.listType = patch.listType;
+  if (patch.listMapKeys) meta.listMapKeys = [...patch.listMapKeys];
+  if (type.kind === 'array') {
+    if (type.elem) meta.itemSchema = schemaOfType(lookup, type.elem);
+  } else {
+    meta.schema = schemaOfType(lookup, type);
+  }
+  return meta;
+}
+
+/** The PatchSchema of an object or map type; undefined for scalars. */
+function schemaOfType(lookup: SchemaLookup, type: TypeInfo): PatchSchema | undefined {
+  if (type.kind === 'object' && type.typeName) return patchSchemaFromLookup(lookup, type.typeName);
+  if (type.kind === 'map' && type.elem) {
+    const elem = type.elem;
+    let valueMeta: PatchFieldMeta | undefined;
+    return { field: () => (valueMeta ??= metaOfType(lookup, elem)) };
+  }
+  return undefined;
 }
