@@ -42,7 +42,21 @@ export function decodeObject(body: Buffer, contentType: string | undefined): Rec
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     throw errors.badRequest(`the object provided is unrecognized (must be of type Object): ${describe(value)}`);
   }
+  checkDepth(value);
   return value as Record<string, unknown>;
+}
+
+/** Nesting deeper than any Kubernetes object needs; refused before recursive code sees it. */
+export const MAX_DEPTH = 500;
+
+/** Throws 400 when `value` nests deeper than MAX_DEPTH (checked iteratively, so it cannot overflow the stack). */
+export function checkDepth(value: unknown): void {
+  const stack: [unknown, number][] = [[value, 1]];
+  while (stack.length) {
+    const [v, d] = stack.pop()!;
+    if (d > MAX_DEPTH) throw errors.badRequest(`the request body nests deeper than ${MAX_DEPTH} levels`);
+    if (v && typeof v === 'object') for (const c of Object.values(v)) if (c && typeof c === 'object') stack.push([c, d + 1]);
+  }
 }
 
 export function parseJson(body: Buffer): unknown {

@@ -8,7 +8,7 @@ import { apiVersionOf, findResource, parseApiVersion } from '../api/resources.js
 import type { KObject } from '../api/strategy.js';
 import { ApiError, errors } from '../api/status.js';
 import type { StatusCause } from '../api/status.js';
-import { decodeObject, readBody, mediaType, parseJson, parseYamlBody } from './body.js';
+import { checkDepth, decodeObject, readBody, mediaType, parseJson, parseYamlBody } from './body.js';
 import { addWarnings, send } from './http-util.js';
 import { negotiate } from './negotiation.js';
 import type { Representation } from './negotiation.js';
@@ -138,8 +138,8 @@ export class ResourceHandler {
     if (cont && rv && rv !== '0') throw invalidParams('resourceVersion: Forbidden: specifying resource version is not allowed when using continue');
     if (rv && rv !== '0') {
       const n = parseRevision(rv);
+      await this.waitForRevision(n);
       if (match === 'Exact') exactRevision = n;
-      else await this.waitForRevision(n);
     }
     const page = await this.objects.list(r, info.namespace, { limit, continueToken: cont || undefined, exactRevision, filter: selectorFilter(r, query) });
     const metadata: KObject = { resourceVersion: String(page.revision) };
@@ -341,6 +341,7 @@ export class ResourceHandler {
       const manager = query.get('fieldManager');
       if (!manager) throw errors.badRequest('PATCH /apply requires a fieldManager parameter');
       const applied = parseYamlBody(body);
+      checkDepth(applied);
       if (!applied || typeof applied !== 'object' || Array.isArray(applied)) throw errors.badRequest('the object provided is unrecognized (must be of type Object)');
       const cfg = applied as KObject;
       checkTypeMeta(r, cfg, true);
@@ -362,6 +363,7 @@ export class ResourceHandler {
       return { object, created };
     }
     const patchDoc = parseJson(body);
+    checkDepth(patchDoc);
     const object = await this.guaranteedUpdate(ctx, r, part, undefined, (current) => hooks.patch(r, ct, current, patchDoc));
     return { object, created: false };
   }
@@ -551,6 +553,10 @@ function checkTypeMeta(r: ResourceInfo, obj: KObject, requireBoth = false): void
   }
   if (obj.apiVersion !== undefined && typeof obj.apiVersion !== 'string') throw errors.badRequest('apiVersion must be a string');
   if (obj.kind !== undefined && typeof obj.kind !== 'string') throw errors.badRequest('kind must be a string');
+  if (obj.metadata !== undefined && obj.metadata !== null && (typeof obj.metadata !== 'object' || Array.isArray(obj.metadata))) {
+    throw errors.badRequest(`${r.kind} in version "${r.version}" cannot be handled as a ${r.kind}: json: cannot unmarshal ${Array.isArray(obj.metadata) ? 'array' : typeof obj.metadata} into Go struct field ${r.kind}.metadata of type v1.ObjectMeta`);
+  }
+  if (obj.metadata === null) delete obj.metadata;
   if (obj.apiVersion && obj.apiVersion !== want) {
     const gv = parseApiVersion(obj.apiVersion);
     throw errors.badRequest(`the API version in the data (${obj.apiVersion}) does not match the expected API version (${want})${gv.group === r.group ? '' : ''}`);

@@ -164,7 +164,8 @@ const CASES: { name: string; args: () => string[]; path: string }[] = [
   { name: 'priorityclass', path: '/apis/scheduling.k8s.io/v1/priorityclasses', args: () => ['create', 'priorityclass', 'high', '--value=1000', '--global-default=false', '--description=important', '--preemption-policy=Never'] },
   { name: 'resourcequota', path: '/api/v1/namespaces/default/resourcequotas', args: () => ['create', 'quota', 'q', '--hard=pods=10,cpu=1500m,memory=1Gi,requests.storage=0.5Ti', '--scopes=NotBestEffort'] },
   { name: 'role', path: '/apis/rbac.authorization.k8s.io/v1/namespaces/default/roles', args: () => ['create', 'role', 'r', '--verb=get,list,watch', '--resource=pods,deployments.apps', '--resource-name=a'] },
-  { name: 'clusterrole', path: '/apis/rbac.authorization.k8s.io/v1/clusterroles', args: () => ['create', 'clusterrole', 'cr', '--verb=get', '--resource=pods', '--non-resource-url=/healthz', '--aggregation-rule=x=y'] },
+  { name: 'clusterrole', path: '/apis/rbac.authorization.k8s.io/v1/clusterroles', args: () => ['create', 'clusterrole', 'cr', '--verb=get', '--resource=pods', '--non-resource-url=/healthz'] },
+  { name: 'aggregated clusterrole', path: '/apis/rbac.authorization.k8s.io/v1/clusterroles', args: () => ['create', 'clusterrole', 'agg', '--aggregation-rule=rbac.example.com/aggregate-to-monitoring=true'] },
   { name: 'poddisruptionbudget', path: '/apis/policy/v1/namespaces/default/poddisruptionbudgets', args: () => ['create', 'pdb', 'p', '--selector=app=web', '--max-unavailable=25%'] },
 ];
 

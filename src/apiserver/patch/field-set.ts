@@ -42,17 +42,24 @@ export class FieldSet {
 
   /** Parses a fieldsV1 object (`{"f:spec":{"f:replicas":{}}}`); throws Error when malformed. */
   static fromFieldsV1(fields: unknown): FieldSet {
-    const s = new FieldSet();
-    if (fields === undefined || fields === null) return s;
+    if (fields === undefined || fields === null) return new FieldSet();
     if (!isPlainObject(fields)) throw new Error('fieldsV1 must be a JSON object');
-    for (const [k, v] of Object.entries(fields)) {
-      if (k === '.') throw new Error('"." is only valid inside a field');
+    if ('.' in fields) throw new Error('"." is only valid inside a field');
+    return FieldSet.parseLevel(fields);
+  }
+
+  private static parseLevel(fields: Record<string, unknown>): FieldSet {
+    const s = new FieldSet();
+    for (const k in fields) {
+      if (k === '.') continue;
+      const v = fields[k];
       if (!isPlainObject(v)) throw new Error(`fieldsV1 value for ${JSON.stringify(k)} must be an object`);
-      const pe = parsePathElement(k);
-      const member = Object.keys(v).length === 0 || '.' in v;
-      const { ['.']: self, ...rest } = v;
-      if (self !== undefined && !(isPlainObject(self) && Object.keys(self).length === 0)) throw new Error('"." must map to {}');
-      s.put(pe, member, FieldSet.fromFieldsV1(rest));
+      const self = v['.'];
+      if (self !== undefined && !(isPlainObject(self) && isEmptyObject(self))) throw new Error('"." must map to {}');
+      const children = FieldSet.parseLevel(v);
+      const member = self !== undefined || children.isEmpty();
+      const e: Entry = { pe: parsePathElement(k), member, children };
+      s.entries.set(k[0] === 'f' ? k : peKey(e.pe), e);
     }
     return s;
   }
@@ -114,8 +121,13 @@ export class FieldSet {
   /** An independent copy (cheap: subtrees are shared until written). */
   clone(): FieldSet {
     const out = new FieldSet();
-    for (const [k, e] of this.entries) out.entries.set(k, copyEntry(e));
+    for (const [k, e] of this.entries) out.entries.set(k, FieldSet.copyEntry(e));
     return out;
+  }
+
+  /** A new entry for another set, sharing the subtree. */
+  private static copyEntry(e: Entry): Entry {
+    return { pe: e.pe, member: e.member, children: e.children.share() };
   }
 
   /** Marks this set as referenced from several places; see insertKeyed. */
@@ -154,9 +166,9 @@ export class FieldSet {
     const out = new FieldSet();
     for (const [k, e] of this.entries) {
       const f = o.entries.get(k);
-      out.entries.set(k, f ? { pe: e.pe, member: e.member || f.member, children: e.children.union(f.children) } : copyEntry(e));
+      out.entries.set(k, f ? { pe: e.pe, member: e.member || f.member, children: e.children.union(f.children) } : FieldSet.copyEntry(e));
     }
-    for (const [k, f] of o.entries) if (!this.entries.has(k)) out.entries.set(k, copyEntry(f));
+    for (const [k, f] of o.entries) if (!this.entries.has(k)) out.entries.set(k, FieldSet.copyEntry(f));
     return out;
   }
 
@@ -175,7 +187,7 @@ export class FieldSet {
     for (const [k, e] of this.entries) {
       const f = o.entries.get(k);
       if (f) out.put(e.pe, e.member && !f.member, e.children.difference(f.children));
-      else out.entries.set(k, copyEntry(e));
+      else out.entries.set(k, FieldSet.copyEntry(e));
     }
     return out;
   }
@@ -185,7 +197,7 @@ export class FieldSet {
     const out = new FieldSet();
     for (const [k, e] of this.entries) {
       const f = o.entries.get(k);
-      if (!f) out.entries.set(k, copyEntry(e));
+      if (!f) out.entries.set(k, FieldSet.copyEntry(e));
       else if (!f.member) out.put(e.pe, e.member, e.children.recursiveDifference(f.children));
     }
     return out;
@@ -213,7 +225,10 @@ export class FieldSet {
   }
 
   private sorted(): [string, Entry][] {
-    return [...this.entries].sort((a, b) => comparePathElements(a[1].pe, b[1].pe));
+    // Field names (the usual case) order by their key string; anything else by upstream's order.
+    return [...this.entries].sort((a, b) =>
+      a[0].charCodeAt(0) === 102 && b[0].charCodeAt(0) === 102 ? compareStrings(a[0], b[0]) : comparePathElements(a[1].pe, b[1].pe),
+    );
   }
 
   private collect(prefix: PathElement[], out: FieldPath[]): void {
@@ -223,9 +238,6 @@ export class FieldSet {
   }
 }
 
-function copyEntry(e: Entry): Entry {
-  return { pe: e.pe, member: e.member, children: (e.children as unknown as { share(): FieldSet }).share() };
-}
 
 // ---------------------------------------------------------------------------------------
 // Path elements: encoding, parsing, ordering, printing.

@@ -82,9 +82,9 @@ export function defaultManager(userAgent: string | undefined): string {
 }
 
 /**
- * Records an Update (create, update, patch) in newObj.metadata.managedFields and returns
- * newObj (its metadata replaced by an updated copy). oldObj is the stored object (undefined on
- * create) and is never modified. Call it on the object about to be stored: after defaulting
+ * Records an Update (create, update, patch) in newObj.metadata.managedFields, in place, and
+ * returns newObj. oldObj is the stored object (undefined on create) and is never modified
+ * (should newObj share oldObj's metadata object, newObj gets a copy). Call it on the object about to be stored: after defaulting
  * and admission, before validation, as upstream does.
  *
  * As upstream: fields the request added or changed move to this manager's Update entry and
@@ -99,10 +99,11 @@ export function updateManagedFields<T extends object>(oldObj: object | undefined
   if (!shared) return newObj;
   const liveMeta = oldObj ? metadataOf(oldObj) : undefined;
   const liveManaged = liveMeta?.managedFields;
-  // newObj gets its own metadata object, so a caller that shares it with oldObj keeps oldObj intact.
-  const { managedFields: requested, ...rest } = shared;
-  const meta: Record<string, unknown> = rest;
+  const requested = shared.managedFields;
+  // Edit newObj.metadata in place, unless it is oldObj's own metadata object: then give newObj a copy.
+  const meta: Record<string, unknown> = shared === liveMeta ? { ...shared } : shared;
   (newObj as Record<string, unknown>).metadata = meta;
+  delete meta.managedFields;
 
   let managers: Managers;
   if (opts.subresource) managers = decodeOrEmpty(liveManaged);
