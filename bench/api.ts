@@ -23,6 +23,7 @@ import type { Store } from '../src/storage/store.js';
 import { startEtcd, type EtcdHandle } from '../test/helpers/etcd.js';
 import { REPO, startServer, type TestServer } from '../test/helpers/server.js';
 import { ApiClient, HttpError } from './lib/api-client.js';
+import { ForeignCpu } from './lib/foreign-cpu.js';
 import { peakRssMiB, rssMiB } from './lib/proc-status.js';
 import { markdownTable, median, pct, textTable, type Row } from './lib/report.js';
 import { mergeSection } from './lib/results-file.js';
@@ -451,6 +452,7 @@ let failed = false;
 for (const kind of kinds) {
   const rows: Row[] = [];
   tables.push({ kind, rows });
+  const foreign = new ForeignCpu();
   try {
     if (only !== 'memory') await writesServer(kind, rows);
     if (only !== 'writes') await memoryServer(kind, rows);
@@ -458,6 +460,9 @@ for (const kind of kinds) {
     failed = true;
     log(`${kind}: FAILED: ${(err as Error).stack ?? err}`);
   }
+  const other = foreign.stop();
+  rows.push({ measure: 'CPU used by other processes meanwhile', value: other.share * 100, unit: '%', note: `of all CPUs; a noisy run if above a few %${other.top ? `; top: ${other.top}` : ''}` });
+  if (other.share > 0.05) log(`warning: other processes used ${(other.share * 100).toFixed(0)} % of the machine during the ${kind} run: figures are pessimistic`);
 }
 
 const date = spawnSync('date', ['-u'], { encoding: 'utf8' }).stdout.trim();

@@ -16,6 +16,7 @@ import type { RequestInfo } from './request-info.js';
 import { isTrue } from './request-info.js';
 import { ObjectStore, decodeKv, withTypeMeta } from './object-store.js';
 import type { WatchCache } from './watch-cache.js';
+import type { ServiceAllocator } from './service-allocator.js';
 import { serveWatch } from './watch-handler.js';
 import { hooks } from './kind-hooks.js';
 import { cannotBeHandledMessage, strictDecodingMessage, unknownFieldWarnings } from '../api/openapi/validate.js';
@@ -35,7 +36,7 @@ const GENERATE_CHARS = 'bcdfghjklmnpqrstvwxz2456789';
 const MAX_CONFLICT_RETRIES = 8;
 
 export class ResourceHandler {
-  constructor(private readonly objects: ObjectStore, private readonly cache: WatchCache) {}
+  constructor(private readonly objects: ObjectStore, private readonly cache: WatchCache, private readonly allocator: ServiceAllocator) {}
 
   async handle(ctx: RequestContext): Promise<void> {
     const { info } = ctx;
@@ -199,12 +200,15 @@ export class ResourceHandler {
     this.validateOrThrow(r, obj, undefined);
     addWarnings(res, warnings);
     if (dryRun) return withTypeMeta(r, obj);
+    const isService = r.resource === 'services' && !r.group;
+    if (isService) await this.allocator.allocate(obj);
     for (let attempt = 0; ; attempt++) {
       if (generated) md.name = md.generateName + randomSuffix();
       try {
         return await this.objects.create(r, obj);
       } catch (err) {
         if (generated && err instanceof ApiError && err.code === 409 && attempt < 5) continue;
+        if (isService) await this.allocator.release(obj);
         throw err;
       }
     }
@@ -279,7 +283,7 @@ export class ResourceHandler {
     part: 'main' | 'status' | 'any',
     precondition: number | undefined,
     mutate: (current: KObject) => KObject | Promise<KObject>,
-    opts: { allowCreate?: (desired: KObject) => boolean } = {},
+    opts: { allowCreate?: (desired: KObject) => boolean; subresource?: string } = {},
   ): Promise<KObject> {
     const { info, query } = ctx;
     for (let attempt = 0; ; attempt++) {
@@ -305,15 +309,18 @@ export class ResourceHandler {
       desired = mergeParts(r, current, desired, part);
       keepServerMetadata(current, desired);
       if (part !== 'status') hooks.prepareForUpdate(r, desired, current);
-      hooks.recordUpdate(ctx, r, current, desired, part === 'status' ? 'status' : '');
+      hooks.recordUpdate(ctx, r, current, desired, part === 'status' ? 'status' : opts.subresource ?? '');
       this.validateOrThrow(r, desired, current);
       addWarnings(ctx.res, warnings);
       if (isDryRun(query)) return desired;
       if (sameObject(current, desired)) return current;
+      if (r.resource === 'services' && !r.group && part !== 'status') await this.allocator.reallocate(current, desired);
       // Finalizers all gone on an object being deleted: the update completes the deletion.
       if (readyToDelete(r, desired)) {
         try {
-          return await this.objects.delete(r, info.namespace, info.name, kv.modRevision);
+          const gone = await this.objects.delete(r, info.namespace, info.name, kv.modRevision);
+          if (r.resource === 'services' && !r.group) await this.allocator.release(gone);
+          return gone;
         } catch (err) {
           if (err instanceof ApiError && err.code === 409 && precondition === undefined && attempt < MAX_CONFLICT_RETRIES) continue;
           throw err;
@@ -396,6 +403,7 @@ export class ResourceHandler {
         if (dryRun) return { object: current, deleted: true };
         try {
           const obj = await this.objects.delete(r, namespace, name, kv.modRevision);
+          if (r.resource === 'services' && !r.group) await this.allocator.release(obj);
           return { object: obj, deleted: true };
         } catch (err) {
           if (err instanceof ApiError && err.code === 409 && attempt < MAX_CONFLICT_RETRIES) continue;
@@ -488,7 +496,7 @@ export class ResourceHandler {
       current.spec = { ...(current.spec ?? {}), replicas };
       delete current.metadata.resourceVersion;
       return current;
-    });
+    }, { subresource: 'scale' });
     return send(ctx.res, 200, toScale(r, object), rep.format);
   }
 

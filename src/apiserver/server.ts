@@ -19,6 +19,7 @@ import { ResourceHandler } from './resource-handler.js';
 import { serveOpenApi } from './openapi-handler.js';
 import { bootstrapObjects } from './bootstrap.js';
 import { Compactor } from './compactor.js';
+import { ServiceAllocator } from './service-allocator.js';
 
 export interface ApiServerOptions {
   store: Store;
@@ -43,20 +44,21 @@ export class ApiServer {
   private readonly resources: ResourceHandler;
   private readonly authn: UnionAuthenticator;
   private readonly compactor: Compactor;
+  private readonly allocator: ServiceAllocator;
   private ready = false;
   port = 0;
 
   constructor(private readonly opts: ApiServerOptions) {
     this.objects = new ObjectStore(opts.store);
     this.cache = new WatchCache(opts.store);
-    this.resources = new ResourceHandler(this.objects, this.cache);
+    this.allocator = new ServiceAllocator(opts.store, { serviceCidr: opts.serviceCidr ?? '10.96.0.0/12', nodePortRange: [30000, 32767] });
+    this.resources = new ResourceHandler(this.objects, this.cache, this.allocator);
     this.authn = new UnionAuthenticator([new X509Authenticator()], { allowAnonymous: true });
     this.compactor = new Compactor(opts.store, opts.compactionIntervalMs);
   }
 
   async start(): Promise<number> {
     await this.cache.start();
-    await bootstrapObjects(this.objects, { bindAddress: this.opts.advertiseAddress ?? this.opts.bindAddress, port: this.opts.port });
     this.server = createServer(tlsServerOptions(this.opts.pki), (req, res) => void this.dispatch(req, res));
     this.server.keepAliveTimeout = 65_000;
     this.server.headersTimeout = 70_000;
@@ -65,6 +67,9 @@ export class ApiServer {
       this.server!.listen(this.opts.port, this.opts.bindAddress, () => resolve());
     });
     this.port = (this.server.address() as AddressInfo).port;
+    const kubernetesIp = this.allocator.nthIp(1);
+    await this.allocator.reserve(kubernetesIp);
+    await bootstrapObjects(this.objects, { bindAddress: this.opts.advertiseAddress ?? this.opts.bindAddress, port: this.port, clusterIP: kubernetesIp });
     this.compactor.start();
     this.ready = true;
     return this.port;

@@ -39,7 +39,7 @@ export async function runServer(argv: string[]): Promise<void> {
   const pki = await loadOrCreateClusterPki(dataDir, { serverSans: { ips: extraIps } });
   const store = await openStore(flags['datastore-endpoint'] as string | undefined, dataDir);
   const compactionIntervalMs = parseDuration(String(flags['etcd-compaction-interval']), '--etcd-compaction-interval');
-  const api = new ApiServer({ store, pki, bindAddress, port, advertiseAddress: advertise, compactionIntervalMs });
+  const api = new ApiServer({ store, pki, bindAddress, port, advertiseAddress: advertise, compactionIntervalMs, serviceCidr: String(flags['service-cidr']) });
   const actualPort = await api.start();
   const server = `https://${advertise.includes(':') ? `[${advertise}]` : advertise}:${actualPort}`;
 

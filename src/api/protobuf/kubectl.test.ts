@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { decodeKubernetesProtobuf, PROTOBUF_MEDIA_TYPE } from './decode.js';
 import { encodeKubernetesProtobuf } from './encode.js';
+import { FIXTURES } from './test-fixtures.js';
 
 const haveKubectl = spawnSync('kubectl', ['version', '--client'], { encoding: 'utf8' }).status === 0;
 
@@ -200,3 +201,17 @@ test('kubectl drain: the DELETE body is a protobuf DeleteOptions', { skip: !have
   assert.deepEqual(got.decoded, { kind: 'DeleteOptions', apiVersion: 'v1', gracePeriodSeconds: 7 });
   assert.equal(encodeKubernetesProtobuf(got.decoded!).toString('hex'), got.body.toString('hex'));
 });
+
+// The fixtures of the round-trip tests must be exactly what Go's JSON encoding makes of them; kubectl's
+// `set … --local -o json` decodes a file into Go's typed objects and prints them again, so it tells.
+for (const f of FIXTURES.filter((x) => x.oracle)) {
+  test(`fixture is Go's canonical JSON: ${f.name}`, { skip: !haveKubectl && 'kubectl not on PATH' }, async () => {
+    const file = join(dir, `fixture-${FIXTURES.indexOf(f)}.json`);
+    writeFileSync(file, JSON.stringify(f.obj));
+    const r = await kubectl([...f.oracle!, '-f', file, '--local', '-o', 'json', '--show-managed-fields']);
+    assert.equal(r.code, 0, r.stderr);
+    const printed = JSON.parse(r.stdout);
+    if (Array.isArray(printed.subjects)) printed.subjects = printed.subjects.filter((s: { name: string }) => s.name !== 'oracle-check');
+    assert.deepEqual(printed, f.obj);
+  });
+}

@@ -1,12 +1,13 @@
 // SqliteStore: the Store on one SQLite file (better-sqlite3), owned by exactly one server process.
 //
 // Contracts beyond Store:
-// - The file has one writer: the process that opened it holds an exclusive lock until close()
-//   (or death), so a second process fails fast instead of silently missing watch events.
+// - The file has one writer: the process that opened it holds an exclusive lock (on FILE-lock)
+//   until close() or death, so a second process fails fast instead of silently missing events.
 // - Every write is one synchronous SQLite transaction, committed before its promise resolves.
 //   WAL with synchronous=NORMAL: a commit reaches the OS (write(2) of the WAL frames) before it
 //   returns, so it survives the death of this process (kill -9); only an OS crash or power loss
-//   can drop the last commits, which is the trade kine and k3s make for SQLite too.
+//   can drop the last commits, which is the trade kine and k3s make for SQLite too. Checkpoints
+//   (the only fsyncs) run in a worker thread, so they never stall the event loop.
 // - Revisions are the log's row ids: strictly increasing, never reused, persistent across restart.
 // - Watch events of this process's writes are fanned out in process; older events are replayed
 //   from the log. A watch sees every revision after `afterRevision` exactly once, in order.
@@ -17,6 +18,7 @@ import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { prefixEnd } from '../key-range.js';
+import { WalCheckpointer } from './wal-checkpointer.js';
 import {
   CompactedError,
   type DeleteResult,
@@ -57,6 +59,8 @@ const NO_END = Buffer.from([0xff]);
 const REPLAY_CHUNK = 1000;
 /** Revisions compacted per transaction; the event loop runs between transactions. */
 const COMPACT_CHUNK = 5000;
+/** Commits between checkpoint requests (a commit adds a few pages to the WAL). */
+const CHECKPOINT_EVERY = 256;
 
 interface CurrentRow { revision: number; create_revision: number; value: Buffer }
 interface KvRow { key: string; revision: number; create_revision: number; value: Buffer }
@@ -70,6 +74,25 @@ interface ReplayRow {
   deleted: number;
   prev_value: Buffer | null;
   prev_create: number | null;
+}
+
+/**
+ * Hold an exclusive lock on FILE-lock for as long as the returned connection is open (the OS
+ * drops it when the process dies). Throws if another process holds it.
+ */
+function lockFile(file: string): Database.Database {
+  const lock = new Database(`${file}-lock`, { timeout: 500 });
+  try {
+    lock.pragma('locking_mode = EXCLUSIVE');
+    lock.exec(`CREATE TABLE IF NOT EXISTS owner (pid INTEGER); DELETE FROM owner; INSERT INTO owner VALUES (${process.pid})`);
+    return lock;
+  } catch (err) {
+    lock.close();
+    if ((err as { code?: string }).code === 'SQLITE_BUSY') {
+      throw new Error(`SQLite store ${file} is open in another process (one server per SQLite file)`);
+    }
+    throw err;
+  }
 }
 
 function toBuffer(v: Uint8Array): Buffer {
@@ -143,6 +166,9 @@ export class SqliteStore implements Store {
   private compaction: Promise<void> = Promise.resolve();
   private readonly subs = new Set<Subscriber>();
   private closed = false;
+  private readonly lock: Database.Database | undefined;
+  private readonly checkpointer: WalCheckpointer | undefined;
+  private sinceCheckpoint = 0;
 
   private readonly q;
   private readonly txCreate: (key: string, value: Buffer, rev: number) => boolean;
@@ -151,20 +177,22 @@ export class SqliteStore implements Store {
 
   /** Opens (creating when absent) the store in `file`; throws if another process has it open. */
   constructor(readonly file: string) {
-    if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
-    const db = new Database(file, { timeout: 1000 });
+    const memory = file === ':memory:' || file === '';
+    if (!memory) {
+      mkdirSync(dirname(file), { recursive: true });
+      this.lock = lockFile(file);
+    }
+    let db: Database.Database | undefined;
     try {
-      // exclusive before the first WAL access: no shared-memory index, and no second process
-      db.pragma('locking_mode = EXCLUSIVE');
+      db = new Database(file, { timeout: 5000 });
       db.pragma('journal_mode = WAL');
       db.pragma('synchronous = NORMAL');
       db.pragma('cache_size = -16384');
+      if (!memory) db.pragma('wal_autocheckpoint = 0');
       db.exec(SCHEMA);
     } catch (err) {
-      db.close();
-      if ((err as { code?: string }).code === 'SQLITE_BUSY') {
-        throw new Error(`SQLite store ${file} is open in another process (one server per SQLite file)`);
-      }
+      db?.close();
+      this.lock?.close();
       throw err;
     }
     this.db = db;
@@ -237,6 +265,12 @@ export class SqliteStore implements Store {
       return row;
     });
 
+    if (!memory) {
+      this.checkpointer = new WalCheckpointer(file, (err) => {
+        console.error(`SQLite store ${file}: checkpoint worker failed (${err.message}); checkpointing inline`);
+        if (!this.closed) db.pragma('wal_autocheckpoint = 1000');
+      });
+    }
     this.compacted = q.getMeta.get('compact') ?? 0;
     this.compactDone = q.getMeta.get('compact_done') ?? 0;
     this.rev = Math.max(q.maxRevision.get() ?? 0, this.compacted);
@@ -248,7 +282,7 @@ export class SqliteStore implements Store {
     if (!this.txCreate(key, toBuffer(value), rev)) {
       return { ok: false, revision: this.rev, current: this.latest(key) };
     }
-    this.rev = rev;
+    this.committed(rev);
     const kv: KeyValue = { key, value, createRevision: rev, modRevision: rev };
     if (this.subs.size > 0) this.publish(rev, key, () => ({ type: 'PUT', kv }));
     return { ok: true, revision: rev, kv };
@@ -261,7 +295,7 @@ export class SqliteStore implements Store {
     if (createRevision === undefined) {
       return { ok: false, revision: this.rev, current: this.latest(key) };
     }
-    this.rev = rev;
+    this.committed(rev);
     const kv: KeyValue = { key, value, createRevision, modRevision: rev };
     if (this.subs.size > 0) {
       this.publish(rev, key, () => ({
@@ -280,7 +314,7 @@ export class SqliteStore implements Store {
     if (!row) {
       return { ok: false, revision: this.rev, current: expectedRevision === undefined ? undefined : this.latest(key) };
     }
-    this.rev = rev;
+    this.committed(rev);
     const prev: KeyValue = { key, value: row.value, createRevision: row.create_revision, modRevision: row.revision };
     if (this.subs.size > 0) {
       this.publish(rev, key, () => ({ type: 'DELETE', kv: { ...prev, modRevision: rev }, prev }));
@@ -365,7 +399,17 @@ export class SqliteStore implements Store {
     this.closed = true;
     for (const sub of [...this.subs]) sub.stop();
     await this.compaction;
+    await this.checkpointer?.close();
     this.db.close();
+    this.lock?.close();
+  }
+
+  private committed(rev: number): void {
+    this.rev = rev;
+    if (this.checkpointer && ++this.sinceCheckpoint >= CHECKPOINT_EVERY) {
+      this.sinceCheckpoint = 0;
+      this.checkpointer.request();
+    }
   }
 
   /** The key as it is now. */
@@ -447,6 +491,7 @@ export class SqliteStore implements Store {
       const hi = Math.min(this.compacted, this.compactDone + COMPACT_CHUNK);
       step(this.compactDone, hi, this.rev);
       this.compactDone = hi;
+      this.checkpointer?.request();
       if (this.compactDone < this.compacted) await new Promise((r) => setImmediate(r));
     }
   }
