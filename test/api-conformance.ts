@@ -94,6 +94,26 @@ export function runApiConformance(name: string, start: () => Promise<StartOption
       assert.match(dup.stderr, /Error from server \(AlreadyExists\).*configmaps "cm1" already exists/);
     });
 
+    test('kubectl generators (typed clients send protobuf bodies)', () => {
+      kubectlOk(s, ['create', 'configmap', 'gen-cm', '--from-literal=k=v']);
+      assert.equal(kubectlOk(s, ['get', 'cm', 'gen-cm', '-o', 'jsonpath={.data.k}']), 'v');
+      kubectlOk(s, ['create', 'secret', 'generic', 'gen-secret', '--from-literal=password=s3cret']);
+      assert.equal(Buffer.from(kubectlOk(s, ['get', 'secret', 'gen-secret', '-o', 'jsonpath={.data.password}']), 'base64').toString(), 's3cret');
+      kubectlOk(s, ['create', 'namespace', 'gen-ns']);
+      kubectlOk(s, ['create', 'deployment', 'gen-deploy', '--image=localhost/busybox:1.35', '--replicas=2', '--port=80']);
+      const d = JSON.parse(kubectlOk(s, ['get', 'deploy', 'gen-deploy', '-o', 'json']));
+      assert.equal(d.spec.replicas, 2);
+      assert.equal(d.spec.template.spec.containers[0].ports[0].containerPort, 80);
+      assert.equal(d.spec.strategy.type, 'RollingUpdate', 'defaults applied');
+      kubectlOk(s, ['expose', 'deployment', 'gen-deploy', '--port=8080', '--target-port=80']);
+      const svc = JSON.parse(kubectlOk(s, ['get', 'svc', 'gen-deploy', '-o', 'json']));
+      assert.equal(svc.spec.ports[0].targetPort, 80);
+      assert.match(svc.spec.clusterIP, /^10\./);
+      const bad = kubectl(s, ['create', 'configmap', 'Bad_Name', '--from-literal=a=b']);
+      assert.notEqual(bad.code, 0);
+      assert.match(bad.stderr, /is invalid: metadata.name: Invalid value: "Bad_Name"/);
+    });
+
     test('label, annotate, label selectors', () => {
       kubectlOk(s, ['create', '-f', '-'], CM('cm-l1'));
       kubectlOk(s, ['create', '-f', '-'], CM('cm-l2'));

@@ -16,7 +16,7 @@ const children = new Set<ChildProcess>();
 const cleanups: (() => Promise<void>)[] = [];
 
 after(async () => {
-  for (const c of children) if (c.pid !== undefined && c.exitCode === null && c.signalCode === null) process.kill(c.pid, 'SIGKILL');
+  for (const c of children) c.kill('SIGKILL');
   for (const fn of cleanups) await fn().catch(() => {});
 });
 
@@ -48,11 +48,11 @@ async function burstAndKill(endpoint: string, acks: number, alsoKill?: () => Pro
     }
     if (!killed && count >= acks) {
       killed = true;
-      process.kill(child.pid!, 'SIGKILL');
+      child.kill('SIGKILL');
       killedPromise = alsoKill?.();
     }
   });
-  const timeout = setTimeout(() => { if (!killed) process.kill(child.pid!, 'SIGKILL'); }, 30_000);
+  const timeout = setTimeout(() => { if (!killed) child.kill('SIGKILL'); }, 60_000);
   await exited;
   await closed;
   clearTimeout(timeout);
@@ -88,7 +88,7 @@ test('sqlite: every acknowledged write survives kill -9 of the writer', async ()
   const dir = mkdtempSync(join(tmpdir(), 'k8ts-crash-'));
   cleanups.push(async () => rmSync(dir, { recursive: true, force: true }));
   const endpoint = `sqlite://${join(dir, 'state.db')}`;
-  const acked = await burstAndKill(endpoint, 3000);
+  const acked = await burstAndKill(endpoint, 2000);
   assert.ok(acked.size > 0);
   await verify(endpoint, dir, acked);
 });

@@ -1,5 +1,68 @@
-// TEMPORARY stub (the kinds engineer replaces this file): the default strategy for every kind.
+// The registry of per-kind strategies: strategyFor(group, kind) for every built-in kind, a default otherwise.
+
 import type { KindStrategy } from './strategy.js';
-export function strategyFor(_group: string, _kind: string): KindStrategy {
-  return {};
+import { configMapStrategy } from './kinds/configmap.js';
+import { controllerRevisionStrategy } from './kinds/controllerrevision.js';
+import { cronJobStrategy } from './kinds/cronjob.js';
+import { daemonSetStrategy } from './kinds/daemonset.js';
+import { defaultStrategy } from './kinds/default.js';
+import { deploymentStrategy } from './kinds/deployment.js';
+import { endpointsStrategy } from './kinds/endpoints.js';
+import { endpointSliceStrategy } from './kinds/endpointslice.js';
+import { eventStrategy, eventsV1Strategy } from './kinds/event.js';
+import { jobStrategy } from './kinds/job.js';
+import { leaseStrategy } from './kinds/lease.js';
+import { limitRangeStrategy } from './kinds/limitrange.js';
+import { namespaceStrategy } from './kinds/namespace.js';
+import { nodeStrategy } from './kinds/node.js';
+import { persistentVolumeStrategy } from './kinds/persistentvolume.js';
+import { persistentVolumeClaimStrategy } from './kinds/persistentvolumeclaim.js';
+import { podStrategy } from './kinds/pod.js';
+import { podTemplateStrategy } from './kinds/podtemplate.js';
+import { priorityClassStrategy } from './kinds/priorityclass.js';
+import { clusterRoleBindingStrategy, clusterRoleStrategy, roleBindingStrategy, roleStrategy } from './kinds/rbac.js';
+import { replicaSetStrategy } from './kinds/replicaset.js';
+import { replicationControllerStrategy } from './kinds/replicationcontroller.js';
+import { resourceQuotaStrategy } from './kinds/resourcequota.js';
+import { secretStrategy } from './kinds/secret.js';
+import { serviceStrategy } from './kinds/service.js';
+import { serviceAccountStrategy } from './kinds/serviceaccount.js';
+import { statefulSetStrategy } from './kinds/statefulset.js';
+
+const STRATEGIES: Record<string, KindStrategy> = {
+  '/Namespace': namespaceStrategy,
+  '/Pod': podStrategy,
+  '/Service': serviceStrategy,
+  '/Endpoints': endpointsStrategy,
+  '/ReplicationController': replicationControllerStrategy,
+  '/Node': nodeStrategy,
+  '/Event': eventStrategy,
+  '/Secret': secretStrategy,
+  '/ConfigMap': configMapStrategy,
+  '/ServiceAccount': serviceAccountStrategy,
+  '/LimitRange': limitRangeStrategy,
+  '/ResourceQuota': resourceQuotaStrategy,
+  '/PersistentVolume': persistentVolumeStrategy,
+  '/PersistentVolumeClaim': persistentVolumeClaimStrategy,
+  '/PodTemplate': podTemplateStrategy,
+  'apps/Deployment': deploymentStrategy,
+  'apps/ReplicaSet': replicaSetStrategy,
+  'apps/DaemonSet': daemonSetStrategy,
+  'apps/StatefulSet': statefulSetStrategy,
+  'apps/ControllerRevision': controllerRevisionStrategy,
+  'batch/Job': jobStrategy,
+  'batch/CronJob': cronJobStrategy,
+  'coordination.k8s.io/Lease': leaseStrategy,
+  'discovery.k8s.io/EndpointSlice': endpointSliceStrategy,
+  'events.k8s.io/Event': eventsV1Strategy,
+  'rbac.authorization.k8s.io/Role': roleStrategy,
+  'rbac.authorization.k8s.io/RoleBinding': roleBindingStrategy,
+  'rbac.authorization.k8s.io/ClusterRole': clusterRoleStrategy,
+  'rbac.authorization.k8s.io/ClusterRoleBinding': clusterRoleBindingStrategy,
+  'scheduling.k8s.io/PriorityClass': priorityClassStrategy,
+};
+
+/** The strategy for a group ("" for core) and kind; kinds without one get defaultStrategy (Name/Age table). */
+export function strategyFor(group: string, kind: string): KindStrategy {
+  return STRATEGIES[`${group}/${kind}`] ?? defaultStrategy;
 }

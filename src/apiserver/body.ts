@@ -3,6 +3,8 @@
 import type { IncomingMessage } from 'node:http';
 import { parse as parseYaml } from 'yaml';
 import { ApiError, errors } from '../api/status.js';
+import { decodeKubernetesProtobuf, PROTOBUF_MEDIA_TYPE } from '../api/protobuf/decode.js';
+import { ProtobufError } from '../api/protobuf/wire.js';
 
 export const MAX_BODY_BYTES = 3 * 1024 * 1024;
 
@@ -30,7 +32,7 @@ export function mediaType(contentType: string | undefined): string {
   return (contentType ?? '').split(';')[0].trim().toLowerCase();
 }
 
-export const OBJECT_MEDIA_TYPES = ['application/json', 'application/yaml'];
+export const OBJECT_MEDIA_TYPES = ['application/json', 'application/yaml', 'application/vnd.kubernetes.protobuf'];
 
 /** Decodes a JSON or YAML body into one object; anything else is a 400 (bad syntax) or 415. */
 export function decodeObject(body: Buffer, contentType: string | undefined): Record<string, unknown> {
@@ -38,6 +40,7 @@ export function decodeObject(body: Buffer, contentType: string | undefined): Rec
   let value: unknown;
   if (mt === 'application/json') value = parseJson(body);
   else if (mt === 'application/yaml' || mt === 'application/x-yaml' || mt === 'text/yaml') value = parseYamlBody(body);
+  else if (mt === PROTOBUF_MEDIA_TYPE) value = parseProtobuf(body);
   else throw errors.unsupportedMediaType(OBJECT_MEDIA_TYPES);
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     throw errors.badRequest(`the object provided is unrecognized (must be of type Object): ${describe(value)}`);
@@ -66,6 +69,16 @@ export function parseJson(body: Buffer): unknown {
     return JSON.parse(text);
   } catch (e) {
     throw new ApiError(400, 'BadRequest', `couldn't get version/kind; json parse error: ${(e as Error).message}`);
+  }
+}
+
+/** kubectl's typed clients send Kubernetes protobuf ("k8s\0" + runtime.Unknown); decoded to the JSON form. */
+export function parseProtobuf(body: Buffer): unknown {
+  try {
+    return decodeKubernetesProtobuf(body);
+  } catch (e) {
+    if (e instanceof ProtobufError) throw errors.badRequest(e.message);
+    throw e;
   }
 }
 

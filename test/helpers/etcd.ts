@@ -1,6 +1,6 @@
 // Test helper: a throwaway single-member etcd (/usr/bin/etcd) on free loopback ports.
 //
-// Contracts: listens on 127.0.0.1 only; signals only the process it spawned, by PID; the data
+// Contracts: listens on 127.0.0.1 only; signals only the process it spawned (by its PID, while it lives); the data
 // dir is a fresh temp dir (on /dev/shm when it exists: etcd 3.4 has no --unsafe-no-fsync, and
 // tmpfs makes its fsyncs free) unless one is given. stop() ends etcd and removes a temp data dir
 // the helper made; restart() keeps data dir and ports, so clients reconnect to the same URL;
@@ -34,7 +34,7 @@ export interface EtcdOptions {
 const ETCD = process.env.K8TS_ETCD_BIN ?? '/usr/bin/etcd';
 const running = new Set<ChildProcess>();
 process.on('exit', () => {
-  for (const child of running) if (child.pid !== undefined) try { process.kill(child.pid, 'SIGKILL'); } catch { /* gone */ }
+  for (const child of running) child.kill('SIGKILL');
 });
 
 /** Two distinct free loopback ports (another process may still take one: start() retries). */
@@ -91,12 +91,15 @@ export async function startEtcd(opts: EtcdOptions = {}): Promise<EtcdHandle> {
       '--heartbeat-interval', '50',
       '--election-timeout', '500',
     ], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let spawnError: Error | undefined;
+    proc.once('error', (err) => { spawnError = err; });
     proc.stderr!.on('data', (d: Buffer) => { stderr = (stderr + d.toString()).slice(-4000); });
     running.add(proc);
     proc.once('exit', () => running.delete(proc));
     child = proc;
     const deadline = Date.now() + 15_000;
     for (;;) {
+      if (spawnError) throw new Error(`cannot run ${ETCD}: ${spawnError.message}`);
       if (proc.exitCode !== null || proc.signalCode !== null) {
         throw new Error(`etcd exited (${proc.exitCode ?? proc.signalCode}) before it was healthy: ${stderr.trim()}`);
       }
@@ -114,8 +117,9 @@ export async function startEtcd(opts: EtcdOptions = {}): Promise<EtcdHandle> {
     child = undefined;
     if (!proc || proc.pid === undefined) return;
     const done = exited(proc);
-    try { process.kill(proc.pid, signal); } catch { /* already gone */ }
-    const timer = setTimeout(() => { try { process.kill(proc.pid!, 'SIGKILL'); } catch { /* gone */ } }, 5000);
+    // ChildProcess.kill signals this PID only while the process is ours (never a reused PID)
+    proc.kill(signal);
+    const timer = setTimeout(() => proc.kill('SIGKILL'), 5000);
     await done;
     clearTimeout(timer);
   };

@@ -13,41 +13,52 @@ const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
  * Decodes standard, padded base64 as Go's encoding/json does for []byte fields (CR/LF
  * ignored); on failure returns Go's message, "illegal base64 data at input byte N".
  */
-export function decodeBase64Strict(s: string): { bytes?: Buffer; error?: string } {
-  const clean: number[] = [];
-  const positions: number[] = [];
-  for (let i = 0; i < s.length; i++) {
-    const c = s[i];
-    if (c === '\r' || c === '\n') continue;
-    clean.push(c.charCodeAt(0));
-    positions.push(i);
-  }
+export function decodeBase64Strict(src: string): { bytes?: Buffer; error?: string } {
   const fail = (i: number) => ({ error: `illegal base64 data at input byte ${i}` });
-  let q = 0;
-  for (; q < clean.length; q += 4) {
-    const quad = clean.slice(q, q + 4);
-    for (let j = 0; j < quad.length; j++) {
-      const ch = String.fromCharCode(quad[j]);
-      if (ch === '=') {
-        // padding is only valid in the last two places of the final quantum
-        if (j < 2 || q + 4 < clean.length || quad.length < 4) return fail(positions[q + j]);
-        if (j === 2 && String.fromCharCode(quad[3]) !== '=') return fail(positions[q + 3]);
-        break;
+  const isNL = (c: string) => c === '\n' || c === '\r';
+  const out: string[] = [];
+  let si = 0;
+  for (;;) {
+    // one quantum of up to four symbols, mirroring Go's decodeQuantum
+    let j = 0;
+    let done = false;
+    const quantum: string[] = [];
+    while (j < 4) {
+      if (si === src.length) {
+        if (j === 0) return { bytes: Buffer.from(out.join(''), 'base64') };
+        return fail(si - j);
       }
-      if (!B64.includes(ch)) return fail(positions[q + j]);
+      const c = src[si++];
+      if (B64.includes(c)) {
+        quantum.push(c);
+        j++;
+        continue;
+      }
+      if (isNL(c)) continue;
+      if (c !== '=') return fail(si - 1);
+      if (j === 0 || j === 1) return fail(si - 1);
+      if (j === 2) {
+        while (si < src.length && isNL(src[si])) si++;
+        if (si === src.length) return fail(src.length);
+        if (src[si] !== '=') return fail(si - 1);
+        si++;
+      }
+      while (si < src.length && isNL(src[si])) si++;
+      if (si < src.length) return fail(si);
+      done = true;
+      break;
     }
-    if (quad.length < 4) return fail(positions[q] ?? s.length);
+    out.push(quantum.join(''));
+    if (done) return { bytes: Buffer.from(out.join(''), 'base64') };
   }
-  return { bytes: Buffer.from(String.fromCharCode(...clean), 'base64') };
 }
 
 /** The first data value that is not valid base64, as upstream's decoder would reject the body (a 400). */
 export function secretDecodeError(secret: KObject): string | undefined {
-  for (const [k, v] of Object.entries((secret?.data ?? {}) as Record<string, unknown>)) {
+  for (const v of Object.values((secret?.data ?? {}) as Record<string, unknown>)) {
     if (typeof v !== 'string') return `json: cannot unmarshal ${typeof v} into Go struct field Secret.data of type []uint8`;
     const r = decodeBase64Strict(v);
     if (r.error) return r.error;
-    void k;
   }
   return undefined;
 }

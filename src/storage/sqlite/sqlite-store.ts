@@ -169,6 +169,8 @@ export class SqliteStore implements Store {
   private readonly lock: Database.Database | undefined;
   private readonly checkpointer: WalCheckpointer | undefined;
   private sinceCheckpoint = 0;
+  /** writes waiting while the checkpointer restarts the WAL (undefined: writes go straight in) */
+  private held: (() => void)[] | undefined;
 
   private readonly q;
   private readonly txCreate: (key: string, value: Buffer, rev: number) => boolean;
@@ -188,7 +190,10 @@ export class SqliteStore implements Store {
       db.pragma('journal_mode = WAL');
       db.pragma('synchronous = NORMAL');
       db.pragma('cache_size = -16384');
-      if (!memory) db.pragma('wal_autocheckpoint = 0');
+      if (!memory) {
+        db.pragma('wal_autocheckpoint = 0');
+        db.pragma('journal_size_limit = 67108864');
+      }
       db.exec(SCHEMA);
     } catch (err) {
       db?.close();
@@ -266,9 +271,17 @@ export class SqliteStore implements Store {
     });
 
     if (!memory) {
-      this.checkpointer = new WalCheckpointer(file, (err) => {
-        console.error(`SQLite store ${file}: checkpoint worker failed (${err.message}); checkpointing inline`);
-        if (!this.closed) db.pragma('wal_autocheckpoint = 1000');
+      this.checkpointer = new WalCheckpointer(file, {
+        pause: () => { this.held ??= []; },
+        resume: () => {
+          const held = this.held ?? [];
+          this.held = undefined;
+          for (const go of held) go();
+        },
+        onFailure: (err) => {
+          console.error(`SQLite store ${file}: checkpoint worker failed (${err.message}); checkpointing inline`);
+          if (!this.closed) db.pragma('wal_autocheckpoint = 1000');
+        },
       });
     }
     this.compacted = q.getMeta.get('compact') ?? 0;
@@ -278,6 +291,7 @@ export class SqliteStore implements Store {
 
   async create(key: string, value: Uint8Array): Promise<WriteResult> {
     this.assertOpen();
+    if (this.held) await this.writeTurn();
     const rev = this.rev + 1;
     if (!this.txCreate(key, toBuffer(value), rev)) {
       return { ok: false, revision: this.rev, current: this.latest(key) };
@@ -290,6 +304,7 @@ export class SqliteStore implements Store {
 
   async update(key: string, value: Uint8Array, expectedRevision: number): Promise<WriteResult> {
     this.assertOpen();
+    if (this.held) await this.writeTurn();
     const rev = this.rev + 1;
     const createRevision = this.txUpdate(key, toBuffer(value), rev, expectedRevision);
     if (createRevision === undefined) {
@@ -309,6 +324,7 @@ export class SqliteStore implements Store {
 
   async delete(key: string, expectedRevision?: number): Promise<DeleteResult> {
     this.assertOpen();
+    if (this.held) await this.writeTurn();
     const rev = this.rev + 1;
     const row = this.txDelete(key, rev, expectedRevision);
     if (!row) {
@@ -402,6 +418,12 @@ export class SqliteStore implements Store {
     await this.checkpointer?.close();
     this.db.close();
     this.lock?.close();
+  }
+
+  /** Wait while the WAL is being restarted (the event loop keeps serving reads and watches). */
+  private async writeTurn(): Promise<void> {
+    while (this.held) await new Promise<void>((resolve) => this.held!.push(resolve));
+    this.assertOpen();
   }
 
   private committed(rev: number): void {
