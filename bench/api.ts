@@ -1,17 +1,21 @@
 // Benchmark: the API server end to end (real `k8ts server` over HTTPS): creates/s vs the raw store, paced-write p99, LIST, watch fan-out, RSS.
 //
-// Run: node dist/bench/api.js [--store sqlite|etcd|both] [--quick] [--only writes|memory] [--write-results]
-// (--only runs one of the two server groups below; --write-results replaces the "API server"
-// section of bench/RESULTS.md, keeping the other sections).
+// Run: node dist/bench/api.js [--store sqlite|etcd|both] [--quick] [--only writes|memory] [--no-wait] [--write-results]
+// --only runs one of the two server groups below; --no-wait skips waiting for a quiet machine;
+// --write-results replaces the "API server" section of bench/RESULTS.md, keeping the others.
 //
 // Per store, two fresh servers (`bin/k8ts server --disable-agent`, data dir in the temp dir, i.e.
 // on disk; etcd on disk too, fsync per commit, so both compare with the anchors of DESIGN §8):
 //   writes server: raw store creates (SqliteStore in a temp dir / EtcdStore on the same etcd under
-//     /bench-raw/, outside /registry/ so the server never sees them), then API creates at
-//     concurrency 1 and 32, 100 writes/s paced (create/update/delete), watch fan-out.
-//   memory server: RSS idle, 10,000 ConfigMaps, RSS, LIST 10,000 / 1,000, `kubectl get cm`.
+//     /bench-raw/, outside /registry/ so the server never sees them) before the server starts;
+//     a warm-up of every verb; GET /readyz (the HTTPS floor); API creates at concurrency 1 and
+//     32; 100 writes/s paced (create/update/delete); watch fan-out.
+//   memory server: RSS idle, 10,000 ConfigMaps, RSS, LIST 10,000 / 1,000, `kubectl get cm`,
+//     then creates at c=1 again with 11,000 objects stored.
 // The client holds keep-alive connections with the admin certificate (bench/lib/api-client.ts);
-// bodies are built before timing. Client and server share the machine's CPUs.
+// bodies are built before timing. Client and server share the machine's CPUs, and so do other
+// users of the machine: each table ends with the CPU other processes took meanwhile, and each
+// store waits (up to 3 min) for a quiet machine first.
 
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -23,7 +27,7 @@ import type { Store } from '../src/storage/store.js';
 import { startEtcd, type EtcdHandle } from '../test/helpers/etcd.js';
 import { REPO, startServer, type TestServer } from '../test/helpers/server.js';
 import { ApiClient, HttpError } from './lib/api-client.js';
-import { ForeignCpu } from './lib/foreign-cpu.js';
+import { ForeignCpu, waitForQuiet } from './lib/foreign-cpu.js';
 import { peakRssMiB, rssMiB } from './lib/proc-status.js';
 import { markdownTable, median, pct, textTable, type Row } from './lib/report.js';
 import { mergeSection } from './lib/results-file.js';
@@ -33,10 +37,11 @@ type StoreKind = 'sqlite' | 'etcd';
 const argv = process.argv.slice(2);
 const quick = argv.includes('--quick');
 const writeResults = argv.includes('--write-results');
+const waitQuiet = !argv.includes('--no-wait');
 const storeArg = argv.includes('--store') ? argv[argv.indexOf('--store') + 1] : 'both';
 const only = argv.includes('--only') ? argv[argv.indexOf('--only') + 1] : undefined;
 if (!['sqlite', 'etcd', 'both'].includes(storeArg) || (only !== undefined && only !== 'writes' && only !== 'memory')) {
-  console.error('usage: node dist/bench/api.js [--store sqlite|etcd|both] [--quick] [--only writes|memory] [--write-results]');
+  console.error('usage: node dist/bench/api.js [--store sqlite|etcd|both] [--quick] [--only writes|memory] [--no-wait] [--write-results]');
   process.exit(2);
 }
 const kinds: StoreKind[] = storeArg === 'both' ? ['sqlite', 'etcd'] : [storeArg as StoreKind];
@@ -53,6 +58,8 @@ const LIST_10K_MS = { design: 300, issue: 500 };
 const LIST_1K_MS = 15;
 const RSS_IDLE_MIB = { design: 120, issue: 150 };
 const APISERVER_RSS_6K_MIB = 380;
+
+const QUIET = { maxShare: 0.1, windowMs: 5000, timeoutMs: 180_000 };
 
 const log = (msg: string) => process.stderr.write(`[bench/api] ${msg}\n`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -403,8 +410,10 @@ async function writesServer(kind: StoreKind, rows: Row[]): Promise<void> {
       const c1 = await apiCreates(client, 'bench-c1', SIZES.creates, 1);
       log(`${kind}: API creates c=32`);
       const c32 = await apiCreates(client, 'bench-c32', SIZES.creates, 32);
+      const sentBytes = JSON.stringify(configMap('cm-0')).length;
+      const storedBytes = (await client.request('GET', cmPath('bench-c1', 'cm-0'))).body.length;
       for (const [c, api, r] of [[1, c1, raw.c1], [32, c32, raw.c32]] as const) {
-        rows.push({ measure: `raw store creates, c=${c} (${n0(SIZES.creates)})`, value: r.rate, unit: '/s', p50: r.p50, p99: r.p99, note: kind === 'sqlite' ? 'SqliteStore, temp dir on the same disk' : 'EtcdStore, same etcd, prefix /bench-raw/' });
+        rows.push({ measure: `raw store creates, c=${c} (${n0(SIZES.creates)})`, value: r.rate, unit: '/s', p50: r.p50, p99: r.p99, note: `${kind === 'sqlite' ? 'SqliteStore, temp dir on the same disk' : 'EtcdStore, same etcd, prefix /bench-raw/'}; values of ${rawValue('raw', 0).length} B (API: ${sentBytes} B sent, ${storedBytes} B returned)` });
         const share = `${((api.rate / r.rate) * 100).toFixed(0)} % of raw`;
         if (kind === 'sqlite') {
           rows.push({ measure: `API creates, c=${c} (${n0(SIZES.creates)})`, value: api.rate, unit: '/s', p50: api.p50, p99: api.p99, target: r.rate * SQLITE_SHARE_OF_RAW, higherIsBetter: true, note: `${share}; target 50 % of raw` });
@@ -479,6 +488,11 @@ let failed = false;
 for (const kind of kinds) {
   const rows: Row[] = [];
   tables.push({ kind, rows });
+  if (waitQuiet) {
+    log(`${kind}: waiting (up to ${QUIET.timeoutMs / 1000} s) for other processes to use < ${QUIET.maxShare * 100} % of the CPUs for ${QUIET.windowMs / 1000} s (--no-wait skips)`);
+    const q = await waitForQuiet(QUIET.maxShare, QUIET.windowMs, QUIET.timeoutMs);
+    log(q.quiet ? `${kind}: quiet after ${(q.waitedMs / 1000).toFixed(0)} s` : `${kind}: still busy (${(q.share * 100).toFixed(0)} % of the CPUs used by others): running anyway`);
+  }
   const foreign = new ForeignCpu();
   try {
     if (only !== 'memory') await writesServer(kind, rows);

@@ -114,6 +114,18 @@ export function runApiConformance(name: string, start: () => Promise<StartOption
       assert.match(bad.stderr, /is invalid: metadata.name: Invalid value: "Bad_Name"/);
     });
 
+    test('events: core/v1 and events.k8s.io/v1 are two views of one object; describe shows them', () => {
+      const uid = kubectlOk(s, ['get', 'cm', 'cm1', '-o', 'jsonpath={.metadata.uid}']);
+      kubectlOk(s, ['create', '-f', '-'], JSON.stringify({ apiVersion: 'v1', kind: 'Event', metadata: { name: 'ev1' }, involvedObject: { kind: 'ConfigMap', name: 'cm1', namespace: 'default', uid }, reason: 'Tested', message: 'hello from core', type: 'Normal', source: { component: 'conformance' }, count: 1 }));
+      const v1 = JSON.parse(kubectlOk(s, ['get', 'events.v1.events.k8s.io', 'ev1', '-o', 'json']));
+      assert.equal(v1.apiVersion, 'events.k8s.io/v1');
+      assert.equal(v1.note, 'hello from core');
+      assert.equal(v1.regarding.name, 'cm1');
+      assert.match(kubectlOk(s, ['get', 'events']), /Tested\s+configmap\/cm1\s+hello from core/);
+      const d = kubectlOk(s, ['describe', 'cm', 'cm1']);
+      assert.match(d, /Events:[\s\S]*Tested[\s\S]*hello from core/);
+    });
+
     test('label, annotate, label selectors', () => {
       kubectlOk(s, ['create', '-f', '-'], CM('cm-l1'));
       kubectlOk(s, ['create', '-f', '-'], CM('cm-l2'));

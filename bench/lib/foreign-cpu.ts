@@ -75,3 +75,19 @@ export class ForeignCpu {
     return { share, top };
   }
 }
+
+/**
+ * Waits until other processes used at most `maxShare` of the machine over one `windowMs` window,
+ * or until `timeoutMs` passed. Returns the last window's share and how long it waited.
+ */
+export async function waitForQuiet(maxShare: number, windowMs: number, timeoutMs: number): Promise<{ share: number; waitedMs: number; quiet: boolean }> {
+  const t0 = performance.now();
+  for (;;) {
+    const f = new ForeignCpu(Math.max(100, windowMs / 5));
+    await new Promise((r) => setTimeout(r, windowMs));
+    const { share } = f.stop();
+    const waitedMs = performance.now() - t0;
+    if (share <= maxShare) return { share, waitedMs, quiet: true };
+    if (waitedMs >= timeoutMs) return { share, waitedMs, quiet: false };
+  }
+}

@@ -9,6 +9,7 @@ import type { ResourceInfo } from '../api/resources.js';
 import { apiVersionOf, storagePrefix } from '../api/resources.js';
 import type { KObject } from '../api/strategy.js';
 import { ApiError, errors } from '../api/status.js';
+import { coreToEventsV1, eventsV1ToCore } from '../api/conversion/events.js';
 
 const enc = new TextEncoder();
 const dec = new TextDecoder();
@@ -19,6 +20,17 @@ export function objectKey(info: ResourceInfo, namespace: string, name: string): 
 
 export function collectionPrefix(info: ResourceInfo, namespace: string): string {
   return info.namespaced && namespace ? `${storagePrefix(info)}${namespace}/` : storagePrefix(info);
+}
+
+/** The form an object is stored in: events.k8s.io Events are stored as core/v1 Events, as upstream. */
+export function toStorage(info: ResourceInfo, obj: KObject): KObject {
+  return info.group === 'events.k8s.io' ? eventsV1ToCore(obj) : obj;
+}
+
+/** The stored value as `info`'s kind and version (resourceVersion set from the key's revision). */
+export function decodeAs(info: ResourceInfo, kv: KeyValue): KObject {
+  const stored = decodeKv(kv);
+  return withTypeMeta(info, info.group === 'events.k8s.io' ? coreToEventsV1(stored) : stored);
 }
 
 export function encodeObject(obj: KObject): Uint8Array {
@@ -66,7 +78,7 @@ export class ObjectStore {
   async get(info: ResourceInfo, namespace: string, name: string): Promise<KObject> {
     const { kv } = await this.store.get(objectKey(info, namespace, name));
     if (!kv) throw errors.notFound(info.resource, info.group, name);
-    return withTypeMeta(info, decodeKv(kv));
+    return decodeAs(info, kv);
   }
 
   async getKv(info: ResourceInfo, namespace: string, name: string): Promise<KeyValue | undefined> {
@@ -107,7 +119,7 @@ export class ObjectStore {
       for (; i < res.kvs.length; i++) {
         const kv = res.kvs[i];
         lastKey = kv.key;
-        const obj = withTypeMeta(info, decodeKv(kv));
+        const obj = decodeAs(info, kv);
         if (params.filter && !params.filter(obj)) continue;
         items.push(obj);
         if (limit && items.length >= limit) {
@@ -135,20 +147,20 @@ export class ObjectStore {
   /** Create-if-absent. Returns the stored object with its resourceVersion. */
   async create(info: ResourceInfo, obj: KObject): Promise<KObject> {
     const key = objectKey(info, obj.metadata.namespace ?? '', obj.metadata.name);
-    const res = await this.store.create(key, encodeObject(obj));
+    const res = await this.store.create(key, encodeObject(toStorage(info, obj)));
     if (!res.ok) throw errors.alreadyExists(info.resource, info.group, obj.metadata.name);
-    return withTypeMeta(info, decodeKv(res.kv));
+    return decodeAs(info, res.kv);
   }
 
   /** Compare-and-swap on the object's modRevision; a moved revision is a 409 Conflict. */
   async update(info: ResourceInfo, obj: KObject, expectedRevision: number): Promise<KObject> {
     const key = objectKey(info, obj.metadata.namespace ?? '', obj.metadata.name);
-    const res = await this.store.update(key, encodeObject(obj), expectedRevision);
+    const res = await this.store.update(key, encodeObject(toStorage(info, obj)), expectedRevision);
     if (!res.ok) {
       if (!res.current) throw errors.notFound(info.resource, info.group, obj.metadata.name);
       throw errors.conflict(info.resource, info.group, obj.metadata.name, 'the object has been modified; please apply your changes to the latest version and try again');
     }
-    return withTypeMeta(info, decodeKv(res.kv));
+    return decodeAs(info, res.kv);
   }
 
   async delete(info: ResourceInfo, namespace: string, name: string, expectedRevision?: number): Promise<KObject> {
@@ -157,7 +169,7 @@ export class ObjectStore {
       if (!res.current) throw errors.notFound(info.resource, info.group, name);
       throw errors.conflict(info.resource, info.group, name, 'the object has been modified; please apply your changes to the latest version and try again');
     }
-    const obj = withTypeMeta(info, decodeKv(res.prev));
+    const obj = decodeAs(info, res.prev);
     obj.metadata.resourceVersion = String(res.revision);
     return obj;
   }

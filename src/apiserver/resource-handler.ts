@@ -14,7 +14,7 @@ import { negotiate } from './negotiation.js';
 import type { Representation } from './negotiation.js';
 import type { RequestInfo } from './request-info.js';
 import { isTrue } from './request-info.js';
-import { ObjectStore, decodeKv, withTypeMeta } from './object-store.js';
+import { ObjectStore, decodeAs, withTypeMeta } from './object-store.js';
 import type { WatchCache } from './watch-cache.js';
 import type { ServiceAllocator } from './service-allocator.js';
 import { serveWatch } from './watch-handler.js';
@@ -295,7 +295,7 @@ export class ResourceHandler {
         }
         throw errors.notFound(r.resource, r.group, info.name);
       }
-      const current = withTypeMeta(r, decodeKv(kv));
+      const current = decodeAs(r, kv);
       if (precondition !== undefined && precondition !== kv.modRevision) {
         throw errors.conflict(r.resource, r.group, info.name, 'the object has been modified; please apply your changes to the latest version and try again');
       }
@@ -382,7 +382,7 @@ export class ResourceHandler {
     for (let attempt = 0; ; attempt++) {
       const kv = await this.objects.getKv(r, namespace, name);
       if (!kv) throw errors.notFound(r.resource, r.group, name);
-      const current = withTypeMeta(r, decodeKv(kv));
+      const current = decodeAs(r, kv);
       const pre = opts.preconditions ?? {};
       if (pre.uid && pre.uid !== current.metadata.uid) {
         throw errors.conflict(r.resource, r.group, name, `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${current.metadata.uid}`);

@@ -9,20 +9,22 @@ import { negotiate } from './negotiation.js';
 import { isTrue } from './request-info.js';
 import type { RequestContext } from './resource-handler.js';
 import { parseIntParam, parseRevision, selectorFilter } from './resource-handler.js';
-import { ObjectStore, collectionPrefix, decodeKv, objectKey, withTypeMeta } from './object-store.js';
+import { ObjectStore, collectionPrefix, decodeAs, objectKey } from './object-store.js';
 import type { CacheEvent, WatchCache } from './watch-cache.js';
 import { toTable } from './table.js';
 
 const BOOKMARK_INTERVAL_MS = 10_000;
 const MAX_BUFFERED_BYTES = 32 * 1024 * 1024;
-/** Decoded objects are shared by every watcher of an event; they are never mutated after decoding. */
-const decoded = new WeakMap<KeyValue, KObject>();
+/** Decoded objects (per apiVersion) are shared by every watcher of an event; they are never mutated after decoding. */
+const decoded = new WeakMap<KeyValue, Map<ResourceInfo, KObject>>();
 
 function objectOf(r: ResourceInfo, kv: KeyValue, revision?: number): KObject {
-  let obj = decoded.get(kv);
+  let forms = decoded.get(kv);
+  if (!forms) decoded.set(kv, (forms = new Map()));
+  let obj = forms.get(r);
   if (!obj) {
-    obj = withTypeMeta(r, decodeKv(kv));
-    decoded.set(kv, obj);
+    obj = decodeAs(r, kv);
+    forms.set(r, obj);
   }
   if (revision !== undefined && String(revision) !== obj.metadata.resourceVersion) {
     obj = { ...obj, metadata: { ...obj.metadata, resourceVersion: String(revision) } };

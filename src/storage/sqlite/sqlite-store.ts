@@ -7,7 +7,8 @@
 //   WAL with synchronous=NORMAL: a commit reaches the OS (write(2) of the WAL frames) before it
 //   returns, so it survives the death of this process (kill -9); only an OS crash or power loss
 //   can drop the last commits, which is the trade kine and k3s make for SQLite too. Checkpoints
-//   (the only fsyncs) run in a worker thread, so they never stall the event loop.
+//   (the only fsyncs) run in a worker thread, so they never stall the event loop; writes (only
+//   writes) wait for a few milliseconds now and then while the WAL is started over.
 // - Revisions are the log's row ids: strictly increasing, never reused, persistent across restart.
 // - Watch events of this process's writes are fanned out in process; older events are replayed
 //   from the log. A watch sees every revision after `afterRevision` exactly once, in order.
@@ -139,14 +140,12 @@ class Subscriber {
     }
   }
 
-  /** End the watch with an error (after the batches already queued). */
+  /** End the watch with an error; batches not yet delivered are dropped. */
   fail(err: Error): void {
     if (this.done) return;
     this.done = true;
     this.detach();
-    const report = () => this.onError(err);
-    if (this.scheduled) queueMicrotask(() => queueMicrotask(report));
-    else queueMicrotask(report);
+    queueMicrotask(() => this.onError(err));
   }
 
   /** End the watch silently. */
@@ -401,8 +400,9 @@ export class SqliteStore implements Store {
     this.assertOpen();
     if (revision > this.rev) throw new Error(`cannot compact to revision ${revision}: it is a future revision (current ${this.rev})`);
     if (revision > this.compacted) {
-      this.compacted = revision;
-      this.q.setMeta.run('compact', revision);
+      if (this.held) await this.writeTurn();
+      this.compacted = Math.max(this.compacted, revision);
+      this.q.setMeta.run('compact', this.compacted);
       // watches still replaying older history learn at their next step
     }
     const run = this.compaction.then(() => this.compactPhysically());
@@ -510,6 +510,7 @@ export class SqliteStore implements Store {
       this.q.setMeta.run('compact_done', hi);
     });
     while (!this.closed && this.compactDone < this.compacted) {
+      if (this.held) await this.writeTurn();
       const hi = Math.min(this.compacted, this.compactDone + COMPACT_CHUNK);
       step(this.compactDone, hi, this.rev);
       this.compactDone = hi;
