@@ -8,7 +8,7 @@ import { ApiError, errors } from '../api/status.js';
 import { validateObject, cannotBeHandledMessage } from '../api/openapi/validate.js';
 import { definitionFor, schemaLookup } from '../api/openapi/schemas.js';
 import { labelSelectorFromSpec, labelSelectorToString, matchFieldSelector, matchLabelSelector, parseFieldSelector, parseLabelSelector, SelectorParseError, unsupportedFieldLabel } from '../api/labels.js';
-import { validateObjectMeta } from '../api/validation/object-meta.js';
+import { validateObjectMeta, validateObjectMetaUpdate } from '../api/validation/object-meta.js';
 import { nameRuleFor } from '../api/validation/name-rules.js';
 import { applyJsonPatch } from './patch/json-patch.js';
 import { applyMergePatch } from './patch/merge-patch.js';
@@ -83,8 +83,10 @@ export const hooks = {
   prepareForUpdate(r: ResourceInfo, obj: KObject, old: KObject): void {
     strategy(r).prepareForUpdate?.(obj, old);
   },
-  validate(r: ResourceInfo, obj: KObject, old?: KObject): StatusCause[] {
+  validate(r: ResourceInfo, obj: KObject, old?: KObject, metadataOnly = false): StatusCause[] {
     const causes = validateObjectMeta(obj, { namespaced: r.namespaced, nameRule: nameRuleFor(r.kind, r.group) });
+    if (old) causes.push(...validateObjectMetaUpdate(obj, old, { requireResourceVersion: false }));
+    if (metadataOnly) return causes;
     return causes.concat(strategy(r).validate?.(obj, old) ?? []);
   },
   /** Schema check: unknown fields (for fieldValidation) and type errors (always a 400, as upstream's decoder). */

@@ -230,8 +230,9 @@ export class ResourceHandler {
     return warnings;
   }
 
-  private validateOrThrow(r: ResourceInfo, obj: KObject, old: KObject | undefined): void {
-    const causes: StatusCause[] = hooks.validate(r, obj, old);
+  /** `metadataOnly`: server-internal writes (binding) that the kind's update rules do not apply to. */
+  private validateOrThrow(r: ResourceInfo, obj: KObject, old: KObject | undefined, metadataOnly = false): void {
+    const causes: StatusCause[] = hooks.validate(r, obj, old, metadataOnly);
     if (causes.length) throw errors.invalid(r.kind, r.group, obj.metadata?.name ?? obj.metadata?.generateName ?? '', causes);
   }
 
@@ -283,7 +284,7 @@ export class ResourceHandler {
     part: 'main' | 'status' | 'any',
     precondition: number | undefined,
     mutate: (current: KObject) => KObject | Promise<KObject>,
-    opts: { allowCreate?: (desired: KObject) => boolean; subresource?: string } = {},
+    opts: { allowCreate?: (desired: KObject) => boolean; subresource?: string; skipKindValidation?: boolean } = {},
   ): Promise<KObject> {
     const { info, query } = ctx;
     for (let attempt = 0; ; attempt++) {
@@ -308,9 +309,9 @@ export class ResourceHandler {
       const warnings = this.prepareWrite(ctx, r, desired, current);
       desired = mergeParts(r, current, desired, part);
       keepServerMetadata(current, desired);
-      if (part !== 'status') hooks.prepareForUpdate(r, desired, current);
+      if (part === 'main') hooks.prepareForUpdate(r, desired, current);
       hooks.recordUpdate(ctx, r, current, desired, part === 'status' ? 'status' : opts.subresource ?? '');
-      this.validateOrThrow(r, desired, current);
+      this.validateOrThrow(r, desired, current, opts.skipKindValidation);
       addWarnings(ctx.res, warnings);
       if (isDryRun(query)) return desired;
       if (sameObject(current, desired)) return current;
@@ -512,7 +513,7 @@ export class ResourceHandler {
       const conds: KObject[] = (pod.status ??= {}).conditions ?? [];
       pod.status.conditions = [...conds.filter((c) => c.type !== 'PodScheduled'), { type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: nowRfc3339() }];
       return pod;
-    });
+    }, { skipKindValidation: true });
     send(ctx.res, 201, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code: 201 });
   }
 

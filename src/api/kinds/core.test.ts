@@ -197,7 +197,7 @@ test('rbac, priority classes, leases, quotas, limit ranges, revisions', () => {
   roleBindingStrategy.defaults!(rb);
   assert.equal(rb.roleRef.apiGroup, 'rbac.authorization.k8s.io');
   assert.equal(rb.subjects[0].apiGroup, 'rbac.authorization.k8s.io');
-  assert.equal(rb.subjects[1].apiGroup, '');
+  assert.equal(rb.subjects[1].apiGroup, undefined);
   assert.deepEqual(errs(roleBindingStrategy, rb), []);
   const changed = { ...structuredClone(rb), roleRef: { ...rb.roleRef, name: 'other' } };
   assert.deepEqual(errs(roleBindingStrategy, changed, rb), ['roleRef: Invalid value: rbac.RoleRef{APIGroup:"rbac.authorization.k8s.io", Kind:"Role", Name:"other"}: cannot change roleRef']);

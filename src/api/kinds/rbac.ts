@@ -74,9 +74,9 @@ function defaultBinding(b: KObject): void {
   b.roleRef ??= {};
   b.roleRef.apiGroup ||= RBAC_GROUP;
   for (const s of Array.isArray(b.subjects) ? b.subjects : []) {
+    // ServiceAccount subjects default to the core group "", which Go omits when serializing
     if (!s || typeof s !== 'object' || s.apiGroup) continue;
-    if (s.kind === 'ServiceAccount') s.apiGroup = '';
-    else if (s.kind === 'User' || s.kind === 'Group') s.apiGroup = RBAC_GROUP;
+    if (s.kind === 'User' || s.kind === 'Group') s.apiGroup = RBAC_GROUP;
   }
 }
 

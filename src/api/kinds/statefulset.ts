@@ -4,10 +4,10 @@ import type { StatusCause } from '../status.js';
 import type { KindStrategy, KObject } from '../strategy.js';
 import { forbidden, goLabelSelector, goRepr, invalid, nonNegative, notSupported, required, semanticEqual } from '../validation/field.js';
 import { validateLabelSelector } from '../validation/label-selector.js';
-import { validatePodTemplateSpec } from '../validation/pod-spec.js';
+import { validateAnnotations, validateLabels } from '../validation/object-meta.js';
 import { defaultPVCSpec, defaultPodTemplate } from './pod-defaults.js';
 import { AGE_COLUMN, CONTAINERS_COLUMN, IMAGES_COLUMN, NAME_COLUMN, ageOf, col, containerCells, int, nameOf } from './table.js';
-import { POD_SPEC_OPTS, bumpGeneration, clearStatus, initGeneration, parseSpecSelector, restartAlways, selectorMismatch } from './workload.js';
+import { bumpGeneration, clearStatus, initGeneration, parseSpecSelector, restartAlways, selectorMismatch } from './workload.js';
 
 const STS_UPDATE_FORBIDDEN = "updates to statefulset spec for fields other than 'replicas', 'ordinals', 'template', 'updateStrategy', 'persistentVolumeClaimRetentionPolicy' and 'minReadySeconds' are forbidden";
 
@@ -58,7 +58,10 @@ export function validateStatefulSetSpec(spec: KObject): StatusCause[] {
   if (!selector) errs.push(invalid('spec.selector', goLabelSelector(spec.selector), ''));
   else {
     errs.push(...selectorMismatch(selector, spec.template?.metadata?.labels, 'spec.template'));
-    errs.push(...validatePodTemplateSpec(spec.template, 'spec.template', POD_SPEC_OPTS));
+    // upstream checks only the template's labels and annotations here: its volumes are
+    // completed by volumeClaimTemplates, so the pod spec is validated when pods are created
+    errs.push(...validateLabels(spec.template?.metadata?.labels, 'spec.template.labels'));
+    errs.push(...validateAnnotations(spec.template?.metadata?.annotations, 'spec.template.annotations'));
   }
   errs.push(...restartAlways(spec.template, 'spec.template'));
   if (spec.template?.spec?.activeDeadlineSeconds != null) errs.push(forbidden('spec.template.spec.activeDeadlineSeconds', 'activeDeadlineSeconds in StatefulSet is not Supported'));
