@@ -11,11 +11,14 @@ const PROTOCOLS = ['SCTP', 'TCP', 'UDP'];
 
 /** ValidateEndpointIP's special-range rules (applied after the IP parses) */
 export function endpointIPErrors(ip: string, path: string): StatusCause[] {
-  if (ip === '0.0.0.0' || ip === '::') return [invalid(path, ip, 'may not be unspecified (0.0.0.0)')];
-  if ((isIPv4(ip) && ip.startsWith('127.')) || ip === '::1') return [invalid(path, ip, 'may not be in the loopback range (127.0.0.0/8, ::1/128)')];
-  if ((isIPv4(ip) && ip.startsWith('169.254.')) || (isIPv6(ip) && /^fe[89ab]/i.test(ip))) return [invalid(path, ip, 'may not be in the link-local range (169.254.0.0/16, fe80::/10)')];
-  if ((isIPv4(ip) && Number(ip.split('.')[0]) >= 224 && Number(ip.split('.')[0]) <= 239) || (isIPv6(ip) && /^ff/i.test(ip))) return [invalid(path, ip, 'may not be in the link-local multicast range (224.0.0.0/24, ff02::/10)')];
-  return [];
+  const errs: StatusCause[] = [];
+  const v4 = isIPv4(ip);
+  const first = v4 ? Number(ip.split('.')[0]) : -1;
+  if (ip === '0.0.0.0' || /^[0:]+$/.test(ip)) errs.push(invalid(path, ip, `may not be unspecified (${ip})`));
+  if ((v4 && first === 127) || /^(0{0,4}:){2,7}0{0,3}1$|^::1$/.test(ip)) errs.push(invalid(path, ip, 'may not be in the loopback range (127.0.0.0/8, ::1/128)'));
+  if ((v4 && ip.startsWith('169.254.')) || (!v4 && /^fe[89ab][0-9a-f]?:/i.test(ip))) errs.push(invalid(path, ip, 'may not be in the link-local range (169.254.0.0/16, fe80::/10)'));
+  if ((v4 && ip.startsWith('224.0.0.')) || (!v4 && /^ff[0-9a-f]2:/i.test(ip))) errs.push(invalid(path, ip, 'may not be in the link-local multicast range (224.0.0.0/24, ff02::/10)'));
+  return errs;
 }
 
 function validateAddress(a: KObject, path: string): StatusCause[] {

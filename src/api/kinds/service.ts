@@ -9,6 +9,7 @@ import { isIPv6, isQualifiedName, isValidIP, isValidPortNum } from '../validatio
 import { validateLabels } from '../validation/object-meta.js';
 import { validateDNS1123LabelField, validateDNS1123SubdomainField, validatePortNumOrName } from '../validation/pod-spec.js';
 import { formatLabels } from '../labels.js';
+import { endpointIPErrors } from './endpoints.js';
 import { AGE_COLUMN, NAME_COLUMN, ageOf, col, nameOf } from './table.js';
 
 const PROTOCOLS = ['SCTP', 'TCP', 'UDP'];
@@ -241,9 +242,7 @@ export function validateServiceSpec(svc: KObject): StatusCause[] {
   (Array.isArray(spec.externalIPs) ? spec.externalIPs : []).forEach((ip: string, i: number) => {
     const m = isValidIP(ip);
     if (m.length) errs.push(invalid(`spec.externalIPs[${i}]`, ip, m[0]));
-    else if (ip === '0.0.0.0' || ip === '::' || ip.startsWith('127.') || ip === '::1' || ip.startsWith('169.254.') || ip.startsWith('224.')) {
-      errs.push(invalid(`spec.externalIPs[${i}]`, ip, 'may not be unspecified, loopback, link-local or multicast'));
-    }
+    else errs.push(...endpointIPErrors(ip, `spec.externalIPs[${i}]`));
   });
   if (!spec.type) errs.push(required('spec.type'));
   else if (!SERVICE_TYPES.includes(spec.type)) errs.push(notSupported('spec.type', spec.type, SERVICE_TYPES));

@@ -1,6 +1,9 @@
 // Sets of field paths (what a manager owns) in upstream's fieldsV1 encoding, and the typed walks that build them from objects.
 
 import type { ApplySchema } from './apply.js';
+import { isObject as isPlainObject, jsonEqual } from './json-value.js';
+
+export { isPlainObject, jsonEqual };
 
 /**
  * One step of a field path, as upstream's structured-merge-diff names them:
@@ -384,26 +387,7 @@ export function goJson(v: unknown): string {
 // ---------------------------------------------------------------------------------------
 // Typed walks over JSON objects.
 
-export function isPlainObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
-/** Deep equality of JSON values (map key order ignored). */
-export function jsonEqual(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (Array.isArray(a)) {
-    if (!Array.isArray(b) || a.length !== b.length) return false;
-    return a.every((x, i) => jsonEqual(x, b[i]));
-  }
-  if (isPlainObject(a)) {
-    if (!isPlainObject(b)) return false;
-    const ak = Object.keys(a).filter((k) => a[k] !== undefined);
-    const bk = Object.keys(b).filter((k) => b[k] !== undefined);
-    if (ak.length !== bk.length) return false;
-    return ak.every((k) => jsonEqual(a[k], b[k]));
-  }
-  return false;
-}
 
 /** A value that a typed walk cannot place (e.g. a list-type=map item without its key); message says where. */
 export class FieldPathError extends Error {

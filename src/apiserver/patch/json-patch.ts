@@ -1,6 +1,7 @@
 // RFC 6902 JSON Patch (application/json-patch+json), applied and refused the way the Kubernetes API server does.
 
 import { ApiError, errors } from '../../api/status.js';
+import { cloneJson, isObject, jsonEqual, setKey, type JsonObject } from './json-value.js';
 
 /** Upstream's cap on operations in one JSON patch (more → 413). */
 export const MAX_JSON_PATCH_OPERATIONS = 10000;
@@ -18,7 +19,6 @@ export interface JsonPatchOptions {
   strict?: boolean;
 }
 
-type JsonObject = Record<string, unknown>;
 type Container = JsonObject | unknown[];
 
 /** Raised inside an operation; becomes the 422 at the end of applyJsonPatch. */
@@ -226,35 +226,9 @@ function isContainer(v: unknown): v is Container {
   return typeof v === 'object' && v !== null;
 }
 
-function isObject(v: unknown): v is JsonObject {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
-/** Sets an own data property, even for "__proto__". */
-function setKey(obj: JsonObject, key: string, value: unknown): void {
-  if (key === '__proto__') Object.defineProperty(obj, key, { value, writable: true, enumerable: true, configurable: true });
-  else obj[key] = value;
-}
 
-function cloneJson(v: unknown): unknown {
-  if (Array.isArray(v)) return v.map(cloneJson);
-  if (isObject(v)) {
-    const out: JsonObject = {};
-    for (const k of Object.keys(v)) setKey(out, k, cloneJson(v[k]));
-    return out;
-  }
-  return v;
-}
 
-function jsonEqual(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (Array.isArray(a)) return Array.isArray(b) && a.length === b.length && a.every((x, i) => jsonEqual(x, b[i]));
-  if (isObject(a) && isObject(b)) {
-    const ka = Object.keys(a);
-    return ka.length === Object.keys(b).length && ka.every((k) => Object.hasOwn(b, k) && jsonEqual(a[k], b[k]));
-  }
-  return false;
-}
 
 /** The JSON kind as Go's decoder names it in type errors. */
 function goKind(v: unknown): string {

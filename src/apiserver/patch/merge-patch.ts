@@ -1,8 +1,8 @@
 // RFC 7386 JSON Merge Patch (application/merge-patch+json), plus the API server's entry point with upstream's refusals.
 
 import { errors } from '../../api/status.js';
+import { cloneJson, isObject, setKey, type JsonObject } from './json-value.js';
 
-type JsonObject = Record<string, unknown>;
 
 /**
  * RFC 7386 MergePatch(target, patch), exactly: an object patch merges member by member (null deletes, objects recurse,
@@ -50,25 +50,5 @@ function mergeInto(out: JsonObject, patch: JsonObject): JsonObject {
   return out;
 }
 
-function isObject(v: unknown): v is JsonObject {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
-function setKey(obj: JsonObject, key: string, value: unknown): void {
-  if (key === '__proto__') Object.defineProperty(obj, key, { value, writable: true, enumerable: true, configurable: true });
-  else obj[key] = value;
-}
 
-/** Deep copy; with `pruneNulls`, null members are left out of every object (array elements are kept as they are). */
-function cloneJson(v: unknown, pruneNulls: boolean): unknown {
-  if (Array.isArray(v)) return v.map((x) => cloneJson(x, pruneNulls));
-  if (isObject(v)) {
-    const out: JsonObject = {};
-    for (const k of Object.keys(v)) {
-      if (pruneNulls && v[k] === null) continue;
-      setKey(out, k, cloneJson(v[k], pruneNulls));
-    }
-    return out;
-  }
-  return v;
-}

@@ -3,8 +3,8 @@
 import { ApiError, errors } from '../../api/status.js';
 import { PATCH_NOT_APPLICABLE_MESSAGE } from './json-patch.js';
 import type { PatchFieldMeta, PatchSchema } from './patch-schema.js';
+import { cloneJson, isObject, setKey, type JsonObject } from './json-value.js';
 
-type JsonObject = Record<string, unknown>;
 
 const DIRECTIVE = '$patch';
 const RETAIN_KEYS = '$retainKeys';
@@ -340,9 +340,6 @@ function kindOf(v: unknown): string {
   return typeof v;
 }
 
-function isObject(v: unknown): v is JsonObject {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 function withoutKey(obj: JsonObject, key: string): JsonObject {
   const out: JsonObject = {};
@@ -350,20 +347,7 @@ function withoutKey(obj: JsonObject, key: string): JsonObject {
   return out;
 }
 
-function setKey(obj: JsonObject, key: string, value: unknown): void {
-  if (key === '__proto__') Object.defineProperty(obj, key, { value, writable: true, enumerable: true, configurable: true });
-  else obj[key] = value;
-}
 
-function cloneJson(v: unknown): unknown {
-  if (Array.isArray(v)) return v.map(cloneJson);
-  if (isObject(v)) {
-    const out: JsonObject = {};
-    for (const k of Object.keys(v)) setKey(out, k, cloneJson(v[k]));
-    return out;
-  }
-  return v;
-}
 
 /** What upstream's API server answers for an error that is not a Status: 500, no reason, the error's text. */
 function plainError(message: string): ApiError {
