@@ -111,7 +111,7 @@ test('fuzz: random and mutated requests never crash the server or corrupt the st
           const faithfulPatch500 =
             res.status === 500 &&
             ((ct === 'application/strategic-merge-patch+json' && JSON.parse(res.body).reason === '') ||
-              (ct === 'application/apply-patch+yaml' && /failed to create typed patch object/.test(JSON.parse(res.body).message)));
+              (ct === 'application/apply-patch+yaml' && /failed to create typed (patch|live) object/.test(JSON.parse(res.body).message)));
           if (res.status >= 500 && res.status !== 504 && !faithfulPatch500 && internal.length < 10) internal.push(`${method} ${path} [${ct}] ${(body ?? '').slice(0, 160)} → ${res.body.slice(0, 300)}`);
           if (res.status >= 400) {
             let st: any;

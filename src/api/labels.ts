@@ -321,7 +321,8 @@ export function labelSelectorFromSpec(spec: LabelSelectorSpec | null | undefined
   if (Object.keys(ml).length + me.length === 0) return everything();
   const reqs: Requirement[] = [];
   for (const [k, v] of Object.entries(ml)) reqs.push(newRequirement(k, '=', [v]));
-  for (const e of me) {
+  for (const raw of me) {
+    const e = raw ?? { key: '', operator: '' };
     const op = ({ In: 'in', NotIn: 'notin', Exists: 'exists', DoesNotExist: '!' } as Record<string, LabelOperator>)[e.operator];
     if (!op) throw new SelectorParseError(`${JSON.stringify(e.operator)} is not a valid label selector operator`);
     reqs.push(newRequirement(e.key, op, [...(e.values ?? [])]));

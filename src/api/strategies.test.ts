@@ -40,7 +40,7 @@ const SAMPLES: Record<string, KObject> = {
 test('every registered kind: own strategy, idempotent defaults, one cell per column', () => {
   for (const r of RESOURCES) {
     const s = strategyFor(r.group, r.kind);
-    assert.notEqual(s, defaultStrategy, `${r.group}/${r.kind} has its own strategy`);
+    assert.notEqual(s, strategyFor('example.com', 'Widget'), `${r.group}/${r.kind} has its own strategy`);
     assert.ok(s.table, `${r.kind} has a table`);
     const obj: KObject = { apiVersion: r.group ? `${r.group}/${r.version}` : r.version, kind: r.kind, metadata: { name: 'x', creationTimestamp: '2024-05-01T11:00:00Z', ...(r.namespaced ? { namespace: 'default' } : {}) }, ...structuredClone(SAMPLES[r.kind] ?? {}) };
     s.defaults?.(obj);
@@ -57,9 +57,26 @@ test('every registered kind: own strategy, idempotent defaults, one cell per col
   }
 });
 
+test('malformed fields never throw out of a strategy', () => {
+  const weird: KObject = { metadata: { name: 'x', namespace: 'default' }, spec: { containers: [null, 5, 'x'], ports: [null], selector: 'nope', template: 7 }, status: 'odd', subsets: [null], data: 3 };
+  for (const r of RESOURCES) {
+    const s = strategyFor(r.group, r.kind);
+    const obj = structuredClone(weird);
+    assert.doesNotThrow(() => {
+      s.defaults?.(obj);
+      s.prepareForCreate?.(obj);
+      s.validate?.(obj);
+      s.validate?.(obj, structuredClone(weird));
+      s.prepareForUpdate?.(obj, structuredClone(weird));
+      s.selectableFields?.(obj);
+      s.table!.cells(obj, NOW);
+    }, r.kind);
+  }
+});
+
 test('unknown kinds get a Name/Age table', () => {
   const s = strategyFor('example.com', 'Widget');
-  assert.equal(s, defaultStrategy);
+  assert.deepEqual(s.table!.columns, defaultStrategy.table!.columns);
   assert.deepEqual(s.table!.columns.map((c) => [c.name, c.type]), [['Name', 'string'], ['Age', 'date']]);
   assert.deepEqual(s.table!.cells({ metadata: { name: 'w', creationTimestamp: '2024-05-01T11:00:00Z' } }, NOW), ['w', '2024-05-01T11:00:00Z']);
 });

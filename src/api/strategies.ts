@@ -1,6 +1,7 @@
 // The registry of per-kind strategies: strategyFor(group, kind) for every built-in kind, a default otherwise.
 
-import type { KindStrategy } from './strategy.js';
+import type { KindStrategy, KObject } from './strategy.js';
+import { invalid } from './validation/field.js';
 import { configMapStrategy } from './kinds/configmap.js';
 import { controllerRevisionStrategy } from './kinds/controllerrevision.js';
 import { cronJobStrategy } from './kinds/cronjob.js';
@@ -62,7 +63,62 @@ const STRATEGIES: Record<string, KindStrategy> = {
   'scheduling.k8s.io/PriorityClass': priorityClassStrategy,
 };
 
-/** The strategy for a group ("" for core) and kind; kinds without one get defaultStrategy (Name/Age table). */
+/**
+ * Objects reach the strategies after only a JSON-schema check, so a field of an unexpected
+ * shape must never turn into a 500: a throwing validate() reports the object as malformed
+ * (422), throwing defaulters leave the rest to validation, a throwing table row keeps its name.
+ */
+function guarded(s: KindStrategy): KindStrategy {
+  const g: KindStrategy = {};
+  if (s.defaults) g.defaults = (obj) => swallow(() => s.defaults!(obj));
+  if (s.prepareForCreate) g.prepareForCreate = (obj) => swallow(() => s.prepareForCreate!(obj));
+  if (s.prepareForUpdate) g.prepareForUpdate = (obj, old) => swallow(() => s.prepareForUpdate!(obj, old));
+  if (s.validate) {
+    g.validate = (obj, old) => {
+      try {
+        return s.validate!(obj, old);
+      } catch (e) {
+        return [invalid('', '<object>', `malformed object: ${(e as Error).message}`)];
+      }
+    };
+  }
+  if (s.selectableFields) {
+    g.selectableFields = (obj) => {
+      try {
+        return s.selectableFields!(obj);
+      } catch {
+        return s.selectableFields!({ metadata: {} });
+      }
+    };
+  }
+  if (s.table) {
+    const t = s.table;
+    g.table = {
+      columns: t.columns,
+      cells(obj: KObject, now: Date) {
+        try {
+          return t.cells(obj, now);
+        } catch {
+          return t.columns.map((c, i) => (i === 0 ? obj?.metadata?.name ?? '' : c.type === 'integer' ? 0 : ''));
+        }
+      },
+    };
+  }
+  return g;
+}
+
+function swallow(fn: () => void): void {
+  try {
+    fn();
+  } catch {
+    // a malformed field: validation reports it
+  }
+}
+
+const GUARDED = new Map<string, KindStrategy>(Object.entries(STRATEGIES).map(([k, s]) => [k, guarded(s)]));
+const GUARDED_DEFAULT = guarded(defaultStrategy);
+
+/** The strategy for a group ("" for core) and kind; kinds without one get the default strategy (Name/Age table). */
 export function strategyFor(group: string, kind: string): KindStrategy {
-  return STRATEGIES[`${group}/${kind}`] ?? defaultStrategy;
+  return GUARDED.get(`${group}/${kind}`) ?? GUARDED_DEFAULT;
 }

@@ -44,6 +44,7 @@ export function addWarnings(res: ServerResponse, warnings: string[]): void {
   if (!warnings.length || res.headersSent) return;
   const prev = res.getHeader('Warning');
   const list = prev ? (Array.isArray(prev) ? prev.map(String) : [String(prev)]) : [];
-  for (const w of warnings) list.push(`299 - ${JSON.stringify(w)}`);
+  // header values must be printable ASCII: anything else is escaped as \uXXXX
+  for (const w of warnings) list.push(`299 - ${JSON.stringify(w).replace(/[^\x20-\x7e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)}`);
   res.setHeader('Warning', list);
 }

@@ -108,7 +108,7 @@ export const hooks = {
       const parsed = parseLabelSelector(sel);
       return (labels) => matchLabelSelector(parsed, labels);
     } catch (err) {
-      if (err instanceof SelectorParseError) throw errors.badRequest(`unable to parse requirement: ${err.message}`);
+      if (err instanceof SelectorParseError) throw errors.badRequest(err.message);
       throw err;
     }
   },
@@ -117,7 +117,7 @@ export const hooks = {
     try {
       parsed = parseFieldSelector(sel);
     } catch (err) {
-      throw errors.badRequest(`invalid field selector: ${(err as Error).message}`);
+      throw errors.badRequest((err as Error).message);
     }
     const fieldsOf = (obj: KObject): Record<string, string> => {
       const f: Record<string, string> = { 'metadata.name': obj.metadata?.name ?? '' };
@@ -126,7 +126,7 @@ export const hooks = {
     };
     const probe = fieldsOf({ metadata: {} });
     const bad = unsupportedFieldLabel(parsed, Object.keys(probe));
-    if (bad) throw errors.badRequest(`"${bad}" is not a known field selector: only "${Object.keys(probe).join('", "')}"`);
+    if (bad) throw errors.badRequest(bad);
     return (obj) => matchFieldSelector(parsed, fieldsOf(obj));
   },
   selectorString(sel: KObject): string {

@@ -2,7 +2,7 @@
 
 import type { StatusCause } from '../status.js';
 import type { KindStrategy, KObject } from '../strategy.js';
-import { invalid, notSupported, required } from '../validation/field.js';
+import { invalid, notSupported, objs, required } from '../validation/field.js';
 import { isIPv4, isIPv6, isValidIP, isValidPortNum } from '../validation/names.js';
 import { validateDNS1123LabelField, validateDNS1123SubdomainField } from '../validation/pod-spec.js';
 import { AGE_COLUMN, NAME_COLUMN, ageOf, col, nameOf } from './table.js';
@@ -23,7 +23,7 @@ export function endpointIPErrors(ip: string, path: string): StatusCause[] {
 
 function validateAddress(a: KObject, path: string): StatusCause[] {
   const errs: StatusCause[] = [];
-  const m = isValidIP(a.ip ?? '');
+  const m = isValidIP(String(a.ip ?? ''));
   if (m.length) errs.push(invalid(`${path}.ip`, a.ip ?? '', m[0]));
   else errs.push(...endpointIPErrors(a.ip, `${path}.ip`));
   if (a.hostname) errs.push(...validateDNS1123LabelField(a.hostname, `${path}.hostname`));
@@ -33,14 +33,14 @@ function validateAddress(a: KObject, path: string): StatusCause[] {
 
 export function validateEndpoints(ep: KObject): StatusCause[] {
   const errs: StatusCause[] = [];
-  (Array.isArray(ep.subsets) ? ep.subsets : []).forEach((ss: KObject, i: number) => {
+  objs(ep.subsets).forEach((ss: KObject, i: number) => {
     const sp = `subsets[${i}]`;
-    const addrs: KObject[] = Array.isArray(ss.addresses) ? ss.addresses : [];
-    const notReady: KObject[] = Array.isArray(ss.notReadyAddresses) ? ss.notReadyAddresses : [];
+    const addrs = objs(ss.addresses);
+    const notReady = objs(ss.notReadyAddresses);
     if (addrs.length === 0 && notReady.length === 0) errs.push(required(sp, 'must specify `addresses` or `notReadyAddresses`'));
     addrs.forEach((a, j) => errs.push(...validateAddress(a, `${sp}.addresses[${j}]`)));
     notReady.forEach((a, j) => errs.push(...validateAddress(a, `${sp}.notReadyAddresses[${j}]`)));
-    const ports: KObject[] = Array.isArray(ss.ports) ? ss.ports : [];
+    const ports = objs(ss.ports);
     ports.forEach((p, j) => {
       const pp = `${sp}.ports[${j}]`;
       if (ports.length > 1 && !p.name) errs.push(required(`${pp}.name`));
@@ -55,15 +55,15 @@ export function validateEndpoints(ep: KObject): StatusCause[] {
 
 /** formatEndpoints: up to three "ip:port" (or bare IPs for port-less subsets), then "+ N more..." */
 export function endpointsCell(ep: KObject): string {
-  const subsets: KObject[] = Array.isArray(ep.subsets) ? ep.subsets : [];
+  const subsets = objs(ep.subsets);
   if (subsets.length === 0) return '<none>';
   const list: string[] = [];
   const max = 3;
   let more = false;
   let count = 0;
   for (const ss of subsets) {
-    const addrs: KObject[] = Array.isArray(ss.addresses) ? ss.addresses : [];
-    const ports: KObject[] = Array.isArray(ss.ports) ? ss.ports : [];
+    const addrs = objs(ss.addresses);
+    const ports = objs(ss.ports);
     if (ports.length === 0) {
       count += addrs.length;
       for (const a of addrs) {

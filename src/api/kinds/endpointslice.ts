@@ -2,7 +2,7 @@
 
 import type { StatusCause } from '../status.js';
 import type { KindStrategy, KObject } from '../strategy.js';
-import { duplicate, immutable, invalid, notSupported, required, semanticEqual, tooMany } from '../validation/field.js';
+import { duplicate, fillNulls, immutable, invalid, notSupported, objs, required, semanticEqual, strs, tooMany } from '../validation/field.js';
 import { isDNS1123Subdomain, isIPv4, isIPv6, isQualifiedName } from '../validation/names.js';
 import { validateDNS1123LabelField, validateDNS1123SubdomainField } from '../validation/pod-spec.js';
 import { AGE_COLUMN, NAME_COLUMN, ageOf, col, listWithMore, nameOf } from './table.js';
@@ -15,11 +15,11 @@ export function validateEndpointSlice(eps: KObject): StatusCause[] {
   const at = eps.addressType ?? '';
   if (!at) errs.push(required('addressType'));
   else if (!ADDRESS_TYPES.includes(at)) errs.push(notSupported('addressType', at, ADDRESS_TYPES));
-  const endpoints: KObject[] = Array.isArray(eps.endpoints) ? eps.endpoints : [];
+  const endpoints = objs(eps.endpoints);
   if (endpoints.length > 1000) errs.push(tooMany('endpoints', endpoints.length, 1000));
   endpoints.forEach((ep, i) => {
     const p = `endpoints[${i}]`;
-    const addrs: string[] = Array.isArray(ep.addresses) ? ep.addresses : [];
+    const addrs = strs(ep.addresses);
     if (addrs.length === 0) errs.push(required(`${p}.addresses`, 'must contain at least 1 address'));
     else if (addrs.length > 100) errs.push(tooMany(`${p}.addresses`, addrs.length, 100));
     addrs.forEach((a, j) => {
@@ -31,7 +31,7 @@ export function validateEndpointSlice(eps: KObject): StatusCause[] {
     if (ep.nodeName) errs.push(...validateDNS1123SubdomainField(ep.nodeName, `${p}.nodeName`));
     if (ep.hostname) errs.push(...validateDNS1123LabelField(ep.hostname, `${p}.hostname`));
   });
-  const ports: KObject[] = Array.isArray(eps.ports) ? eps.ports : [];
+  const ports = objs(eps.ports);
   if (ports.length > 100) errs.push(tooMany('ports', ports.length, 100));
   const names = new Set<string>();
   ports.forEach((port, i) => {
@@ -54,8 +54,7 @@ function content(eps: KObject): KObject {
 
 export const endpointSliceStrategy: KindStrategy = {
   defaults(eps) {
-    for (const p of Array.isArray(eps.ports) ? eps.ports : []) {
-      if (!p || typeof p !== 'object') continue;
+    for (const p of fillNulls(eps.ports)) {
       if (p.name == null) p.name = '';
       p.protocol ||= 'TCP';
     }

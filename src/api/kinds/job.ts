@@ -47,6 +47,7 @@ export function generateJobSelector(job: KObject): void {
   const uid = job.metadata?.uid;
   if (!uid) return;
   spec.template ??= {};
+  if (typeof spec.template !== 'object') return;
   spec.template.metadata ??= {};
   const labels: Record<string, string> = (spec.template.metadata.labels ??= {});
   for (const k of [LEGACY_JOB_NAME_LABEL, JOB_NAME_LABEL]) if (!(k in labels)) labels[k] = job.metadata?.name ?? '';

@@ -3,7 +3,7 @@
 import type { StatusCause } from '../status.js';
 import type { KindStrategy, KObject } from '../strategy.js';
 import { Quantity, canonicalizeResourceList } from '../quantity.js';
-import { duplicate, forbidden, invalid, required } from '../validation/field.js';
+import { duplicate, forbidden, invalid, objs, required } from '../validation/field.js';
 import { isQualifiedName } from '../validation/names.js';
 import { isOvercommitAllowed, validateResourceQuantityValue } from '../validation/resources.js';
 import { CREATED_AT_COLUMN, NAME_COLUMN, createdAt, nameOf } from './table.js';
@@ -33,7 +33,7 @@ function validateResourceName(type: string, name: string, path: string): StatusC
 export function validateLimitRange(lr: KObject): StatusCause[] {
   const errs: StatusCause[] = [];
   const types = new Set<string>();
-  (Array.isArray(lr.spec?.limits) ? lr.spec.limits : []).forEach((item: KObject, i: number) => {
+  objs(lr.spec?.limits).forEach((item: KObject, i: number) => {
     const ip = `spec.limits[${i}]`;
     const type: string = item.type ?? '';
     for (const m of isQualifiedName(type)) errs.push(invalid(`${ip}.type`, type, m));

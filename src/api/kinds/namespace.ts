@@ -2,7 +2,7 @@
 
 import type { StatusCause } from '../status.js';
 import type { KindStrategy, KObject } from '../strategy.js';
-import { invalid } from '../validation/field.js';
+import { invalid, strs } from '../validation/field.js';
 import { isQualifiedName } from '../validation/names.js';
 import { AGE_COLUMN, NAME_COLUMN, ageOf, col, nameOf } from './table.js';
 
@@ -36,7 +36,7 @@ export const namespaceStrategy: KindStrategy = {
   prepareForCreate(ns) {
     ns.status = { phase: 'Active' };
     ns.spec ??= {};
-    const fins: string[] = Array.isArray(ns.spec.finalizers) ? ns.spec.finalizers : [];
+    const fins = strs(ns.spec.finalizers);
     if (!fins.includes('kubernetes')) ns.spec.finalizers = [...fins, 'kubernetes'];
   },
 

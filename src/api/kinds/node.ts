@@ -3,7 +3,7 @@
 import type { StatusCause } from '../status.js';
 import type { KindStrategy, KObject } from '../strategy.js';
 import { canonicalizeResourceList } from '../quantity.js';
-import { duplicate, forbidden, goQuote, goRepr, invalid, notSupported, required } from '../validation/field.js';
+import { duplicate, forbidden, goQuote, goRepr, invalid, notSupported, objs, required, strs } from '../validation/field.js';
 import { isCIDR, isIPv6, isQualifiedName, isValidLabelValue } from '../validation/names.js';
 import { validateResourceList } from '../validation/resources.js';
 import { AGE_COLUMN, NAME_COLUMN, ageOf, col, nameOf } from './table.js';
@@ -15,7 +15,7 @@ const CIDR_FORBIDDEN = 'node updates may not change podCIDR except from "" to va
 export function validateTaints(taints: unknown, path: string): StatusCause[] {
   const errs: StatusCause[] = [];
   const seen = new Map<string, Set<string>>();
-  (Array.isArray(taints) ? taints : []).forEach((t: KObject, i: number) => {
+  objs(taints).forEach((t: KObject, i: number) => {
     const ip = `${path}[${i}]`;
     for (const m of isQualifiedName(t.key ?? '')) errs.push(invalid(`${ip}.key`, t.key ?? '', m));
     const vm = isValidLabelValue(t.value ?? '');
@@ -41,7 +41,7 @@ function validateNode(node: KObject): StatusCause[] {
   if (Array.isArray(spec.taints) && spec.taints.length) errs.push(...validateTaints(spec.taints, 'metadata.taints'));
   errs.push(...validateResourceList(node.status?.capacity, 'status.capacity'));
   errs.push(...validateResourceList(node.status?.allocatable, 'status.allocatable'));
-  const cidrs: string[] = Array.isArray(spec.podCIDRs) ? spec.podCIDRs : [];
+  const cidrs = strs(spec.podCIDRs);
   cidrs.forEach((c, i) => {
     if (!isCIDR(c)) errs.push(invalid(`spec.podCIDRs[${i}]`, c, 'must be a valid CIDR value, (e.g. 10.9.8.0/24 or 2001:db8::/64)'));
   });
@@ -60,13 +60,13 @@ function validateNode(node: KObject): StatusCause[] {
 function validateNodeUpdate(node: KObject, old: KObject): StatusCause[] {
   const errs: StatusCause[] = [];
   const seen = new Set<string>();
-  (Array.isArray(node.status?.addresses) ? node.status.addresses : []).forEach((a: KObject, i: number) => {
+  objs(node.status?.addresses).forEach((a: KObject, i: number) => {
     const k = `${a.type}/${a.address}`;
     if (seen.has(k)) errs.push(duplicate(`status.addresses[${i}]`, goRepr(`core.NodeAddress{Type:${goQuote(a.type ?? '')}, Address:${goQuote(a.address ?? '')}}`)));
     seen.add(k);
   });
-  const oldCIDRs: string[] = Array.isArray(old.spec?.podCIDRs) ? old.spec.podCIDRs : [];
-  const cidrs: string[] = Array.isArray(node.spec?.podCIDRs) ? node.spec.podCIDRs : [];
+  const oldCIDRs = strs(old.spec?.podCIDRs);
+  const cidrs = strs(node.spec?.podCIDRs);
   if (oldCIDRs.length > 0) {
     if (oldCIDRs.length !== cidrs.length) errs.push(forbidden('spec.podCIDRs', CIDR_FORBIDDEN));
     else oldCIDRs.forEach((c, i) => {

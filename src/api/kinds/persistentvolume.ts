@@ -3,7 +3,7 @@
 import type { StatusCause } from '../status.js';
 import type { KindStrategy, KObject } from '../strategy.js';
 import { Quantity, canonicalizeResourceList } from '../quantity.js';
-import { forbidden, goRepr, goStringMap, immutable, notSupported, required } from '../validation/field.js';
+import { forbidden, goRepr, goStringMap, immutable, notSupported, required, strs } from '../validation/field.js';
 import { validateVolumeSource, validateDNS1123SubdomainField } from '../validation/pod-spec.js';
 import { validateResourceQuantityValue } from '../validation/resources.js';
 import { AGE_COLUMN, NAME_COLUMN, ageOf, col, nameOf } from './table.js';
@@ -27,7 +27,7 @@ export function accessModesString(modes: unknown): string {
 
 export function validateAccessModes(modes: unknown, path: string, requireSome: boolean, detail = ''): StatusCause[] {
   const errs: StatusCause[] = [];
-  const list: string[] = Array.isArray(modes) ? modes : [];
+  const list = strs(modes);
   if (list.length === 0 && requireSome) errs.push(required(path, detail));
   for (const m of list) if (!ACCESS_MODES.includes(m)) errs.push(notSupported(path, m, ACCESS_MODES));
   if (list.includes('ReadWriteOncePod') && list.length > 1) errs.push(forbidden(path, 'may not use ReadWriteOncePod with other access modes'));

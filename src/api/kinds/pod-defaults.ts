@@ -2,6 +2,7 @@
 
 import type { KObject } from '../strategy.js';
 import { canonicalQuantity, canonicalizeResourceList } from '../quantity.js';
+import { fillNulls } from '../validation/field.js';
 
 const DOMAIN_COMPONENT = '(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])';
 const DOMAIN_RE = new RegExp(`^(?:${DOMAIN_COMPONENT}(?:\\.${DOMAIN_COMPONENT})*|\\[[0-9a-fA-F:.]+\\])(?::[0-9]+)?$`);
@@ -75,8 +76,10 @@ export function defaultContainer(c: KObject): void {
   if (!c.resources || typeof c.resources !== 'object') c.resources = {};
   canonicalizeResourceList(c.resources.limits);
   canonicalizeResourceList(c.resources.requests);
-  for (const p of Array.isArray(c.ports) ? c.ports : []) if (p && typeof p === 'object') p.protocol ||= 'TCP';
-  for (const e of Array.isArray(c.env) ? c.env : []) {
+  for (const p of fillNulls(c.ports)) p.protocol ||= 'TCP';
+  fillNulls(c.volumeMounts);
+  fillNulls(c.envFrom);
+  for (const e of fillNulls(c.env)) {
     if (e?.valueFrom) {
       defaultFieldRef(e.valueFrom.fieldRef);
       defaultResourceFieldRef(e.valueFrom.resourceFieldRef);
@@ -151,7 +154,7 @@ export function defaultVolume(v: KObject): void {
 
 function eachContainer(spec: KObject, fn: (c: KObject) => void): void {
   for (const key of ['initContainers', 'containers', 'ephemeralContainers']) {
-    for (const c of Array.isArray(spec[key]) ? spec[key] : []) fn(c);
+    for (const c of fillNulls(spec[key])) fn(c);
   }
 }
 
@@ -172,7 +175,9 @@ export function defaultPodSpec(spec: KObject, isPod: boolean): void {
   if (!spec.serviceAccountName && spec.serviceAccount) spec.serviceAccountName = spec.serviceAccount;
   if (spec.serviceAccountName) spec.serviceAccount = spec.serviceAccountName;
   eachContainer(spec, defaultContainer);
-  for (const v of Array.isArray(spec.volumes) ? spec.volumes : []) defaultVolume(v);
+  for (const v of fillNulls(spec.volumes)) defaultVolume(v);
+  fillNulls(spec.tolerations);
+  fillNulls(spec.imagePullSecrets);
   if (spec.overhead) canonicalizeResourceList(spec.overhead);
   if (isPod) {
     if (spec.enableServiceLinks == null) spec.enableServiceLinks = true;

@@ -3,7 +3,7 @@
 import type { StatusCause } from '../status.js';
 import type { KindStrategy, KObject } from '../strategy.js';
 import { Quantity } from '../quantity.js';
-import { forbidden, invalid, semanticEqual, deepEqual } from '../validation/field.js';
+import { forbidden, invalid, objs, semanticEqual, deepEqual } from '../validation/field.js';
 import { validatePodSpec } from '../validation/pod-spec.js';
 import { defaultPodSpec, volumeSourceKeys } from './pod-defaults.js';
 import { translateTimestampSince } from './duration.js';
@@ -21,7 +21,7 @@ const POD_UPDATABLE_FIELDS = [
 export const POD_UPDATE_FORBIDDEN = `pod updates may not change fields other than ${POD_UPDATABLE_FIELDS.join(',')}`;
 
 function containers(spec: KObject | undefined, key = 'containers'): KObject[] {
-  return Array.isArray(spec?.[key]) ? spec![key] : [];
+  return objs(spec?.[key]);
 }
 
 /** upstream's qos.ComputePodQOS over cpu and memory of containers and init containers. */
@@ -74,8 +74,8 @@ function validatePodUpdate(pod: KObject, old: KObject): StatusCause[] {
     if (v == null || v > oldSpec.activeDeadlineSeconds) errs.push(invalid('spec.activeDeadlineSeconds', v ?? null, 'must be less than or equal to previous value'));
   }
   // only additions to tolerations (and tolerationSeconds changes) are allowed
-  const oldTol: KObject[] = Array.isArray(oldSpec.tolerations) ? oldSpec.tolerations : [];
-  const newTol: KObject[] = Array.isArray(spec.tolerations) ? spec.tolerations : [];
+  const oldTol = objs(oldSpec.tolerations);
+  const newTol = objs(spec.tolerations);
   const strip = (t: KObject) => ({ ...t, tolerationSeconds: undefined });
   for (const t of oldTol) {
     if (!newTol.some((n) => deepEqual(strip(n), strip(t)))) {
@@ -100,7 +100,7 @@ function validatePodUpdate(pod: KObject, old: KObject): StatusCause[] {
 }
 
 function condTrue(status: KObject | undefined, type: string): boolean {
-  return (status?.conditions ?? []).some((c: KObject) => c?.type === type && c?.status === 'True');
+  return objs(status?.conditions).some((c: KObject) => c?.type === type && c?.status === 'True');
 }
 
 /**
@@ -119,7 +119,7 @@ export function podStatusCells(pod: KObject, now: Date): { ready: string; status
   let lastSidecarRestart = 0;
   const phase: string = status.phase ?? '';
   let reason: string = status.reason || phase;
-  for (const c of status.conditions ?? []) if (c?.type === 'PodScheduled' && c?.reason === 'SchedulingGated') reason = 'SchedulingGated';
+  for (const c of objs(status.conditions)) if (c?.type === 'PodScheduled' && c?.reason === 'SchedulingGated') reason = 'SchedulingGated';
 
   const inits = new Map<string, KObject>();
   for (const c of containers(spec, 'initContainers')) {
@@ -133,7 +133,7 @@ export function podStatusCells(pod: KObject, now: Date): { ready: string; status
   };
   const initCount = containers(spec, 'initContainers').length;
   let initializing = false;
-  const initStatuses: KObject[] = status.initContainerStatuses ?? [];
+  const initStatuses = objs(status.initContainerStatuses);
   for (let i = 0; i < initStatuses.length; i++) {
     const c = initStatuses[i];
     restarts += c.restartCount ?? 0;
@@ -167,7 +167,7 @@ export function podStatusCells(pod: KObject, now: Date): { ready: string; status
     restarts = sidecarRestarts;
     lastRestart = lastSidecarRestart;
     let hasRunning = false;
-    const statuses: KObject[] = status.containerStatuses ?? [];
+    const statuses = objs(status.containerStatuses);
     for (let i = statuses.length - 1; i >= 0; i--) {
       const c = statuses[i];
       restarts += c.restartCount ?? 0;
@@ -263,7 +263,7 @@ export const podStrategy: KindStrategy = {
       const st: KObject = pod.status ?? {};
       const ip = st.podIP || st.podIPs?.[0]?.ip || '<none>';
       let gates = '<none>';
-      const rg: KObject[] = Array.isArray(spec.readinessGates) ? spec.readinessGates : [];
+      const rg = objs(spec.readinessGates);
       if (rg.length > 0) {
         let trueCount = 0;
         for (const g of rg) {

@@ -3,7 +3,7 @@
 import type { StatusCause } from '../status.js';
 import type { KindStrategy, KObject } from '../strategy.js';
 import {
-  duplicate, forbidden, goQuote, goRepr, goStringSlice, invalid, notSupported, required, deepEqual,
+  duplicate, fillNulls, forbidden, goQuote, objs, strs, goRepr, goStringSlice, invalid, notSupported, required, deepEqual,
 } from '../validation/field.js';
 import { isIPv6, isQualifiedName, isValidIP, isValidPortNum } from '../validation/names.js';
 import { validateLabels } from '../validation/object-meta.js';
@@ -18,7 +18,7 @@ const KUBELET_PORT = 10250;
 const MAX_CLIENT_IP_AFFINITY_SECONDS = 86400;
 
 function ports(svc: KObject): KObject[] {
-  return Array.isArray(svc?.spec?.ports) ? svc.spec.ports : [];
+  return objs(svc?.spec?.ports);
 }
 
 function isHeadless(svc: KObject): boolean {
@@ -124,7 +124,7 @@ function dropTypeDependentFields(svc: KObject, old: KObject): void {
   }
   if (needsHCNodePort(old) && !needsHCNodePort(svc) && spec.healthCheckNodePort === os.healthCheckNodePort) delete spec.healthCheckNodePort;
   if (externallyAccessible(old) && !externallyAccessible(svc) && spec.externalTrafficPolicy === os.externalTrafficPolicy) delete spec.externalTrafficPolicy;
-  if (spec.type !== 'LoadBalancer' && svc.status) svc.status.loadBalancer = {};
+  if (spec.type !== 'LoadBalancer' && svc.status && typeof svc.status === 'object') svc.status.loadBalancer = {};
 }
 
 function goServicePort(p: KObject): string {
@@ -135,7 +135,7 @@ function validateClusterIPFields(svc: KObject): StatusCause[] {
   const errs: StatusCause[] = [];
   const spec: KObject = svc.spec ?? {};
   if (spec.type === 'ExternalName') return errs;
-  const ips: string[] = Array.isArray(spec.clusterIPs) ? spec.clusterIPs : [];
+  const ips = strs(spec.clusterIPs);
   if (spec.clusterIP) {
     if (ips.length === 0) errs.push(required('spec.clusterIPs'));
     else if (ips[0] !== spec.clusterIP) errs.push(invalid('spec.clusterIPs', ips, 'first value must match `clusterIP`'));
@@ -143,7 +143,7 @@ function validateClusterIPFields(svc: KObject): StatusCause[] {
     errs.push(invalid('spec.clusterIPs', ips, 'must be empty when `clusterIP` is not specified'));
   }
   const seen = new Set<string>();
-  (Array.isArray(spec.ipFamilies) ? spec.ipFamilies : []).forEach((f: string, i: number) => {
+  strs(spec.ipFamilies).forEach((f: string, i: number) => {
     if (f !== 'IPv4' && f !== 'IPv6') errs.push(notSupported(`spec.ipFamilies[${i}]`, f, ['IPv4', 'IPv6']));
     if (seen.has(f)) errs.push(duplicate(`spec.ipFamilies[${i}]`, f));
     seen.add(f);
@@ -169,7 +169,7 @@ function validateClusterIPFields(svc: KObject): StatusCause[] {
   if (ips.length > 2) errs.push(invalid('spec.clusterIPs', ips, 'may only hold up to 2 values'));
   if (bad) return errs;
   if (ips.length > 1 && isIPv6(ips[0]) === isIPv6(ips[1])) errs.push(invalid('spec.clusterIPs', ips, 'may specify no more than one IP for each IP family'));
-  const fams: string[] = Array.isArray(spec.ipFamilies) ? spec.ipFamilies : [];
+  const fams = strs(spec.ipFamilies);
   if (!isHeadless(svc) && ips.length > 0 && fams.length > 0) {
     ips.forEach((ip, i) => {
       if (i > fams.length - 1) return;
@@ -239,7 +239,7 @@ export function validateServiceSpec(svc: KObject): StatusCause[] {
     errs.push(forbidden('spec.sessionAffinityConfig', 'must not be set when session affinity is None'));
   }
   errs.push(...validateClusterIPFields(svc));
-  (Array.isArray(spec.externalIPs) ? spec.externalIPs : []).forEach((ip: string, i: number) => {
+  strs(spec.externalIPs).forEach((ip: string, i: number) => {
     const m = isValidIP(ip);
     if (m.length) errs.push(invalid(`spec.externalIPs[${i}]`, ip, m[0]));
     else errs.push(...endpointIPErrors(ip, `spec.externalIPs[${i}]`));
@@ -289,8 +289,8 @@ function validateServiceUpdate(svc: KObject, old: KObject): StatusCause[] {
   if (spec.type === 'ExternalName' || os.type === 'ExternalName') return errs;
   const newHeadless = isHeadless(svc);
   const oldHeadless = isHeadless(old);
-  const ips: string[] = Array.isArray(spec.clusterIPs) ? spec.clusterIPs : [];
-  const oldIPs: string[] = Array.isArray(os.clusterIPs) ? os.clusterIPs : [];
+  const ips = strs(spec.clusterIPs);
+  const oldIPs = strs(os.clusterIPs);
   if (!(oldHeadless && newHeadless)) {
     if (oldIPs.length === ips.length) {
       oldIPs.forEach((ip, i) => {
@@ -305,8 +305,8 @@ function validateServiceUpdate(svc: KObject, old: KObject): StatusCause[] {
     }
   }
   if (newHeadless === oldHeadless && !newHeadless) {
-    const fams: string[] = Array.isArray(spec.ipFamilies) ? spec.ipFamilies : [];
-    const oldFams: string[] = Array.isArray(os.ipFamilies) ? os.ipFamilies : [];
+    const fams = strs(spec.ipFamilies);
+    const oldFams = strs(os.ipFamilies);
     if (oldFams.length === fams.length) {
       oldFams.forEach((f, i) => {
         if (f !== fams[i]) errs.push(invalid('spec.ipFamilies[0]', goStringSlice(fams).replace('[]string', '[]core.IPFamily'), 'may not change once set'));
@@ -335,7 +335,7 @@ export function validateNodePortRange(svc: KObject, range: { base: number; size:
 
 function externalIPCell(svc: KObject): string {
   const spec: KObject = svc.spec ?? {};
-  const ext: string[] = Array.isArray(spec.externalIPs) ? spec.externalIPs : [];
+  const ext = strs(spec.externalIPs);
   switch (spec.type) {
     case 'ClusterIP':
     case 'NodePort':
@@ -373,8 +373,7 @@ export const serviceStrategy: KindStrategy = {
       spec.sessionAffinityConfig = { clientIP: { timeoutSeconds: 10800 } };
     }
     spec.type ||= 'ClusterIP';
-    for (const p of ports(svc)) {
-      if (!p || typeof p !== 'object') continue;
+    for (const p of fillNulls(spec.ports)) {
       p.protocol ||= 'TCP';
       if (p.targetPort === undefined || p.targetPort === null || p.targetPort === 0 || p.targetPort === '') p.targetPort = p.port;
     }

@@ -1,6 +1,24 @@
 // Field-error builders: StatusCauses worded exactly as upstream's field.Error (reason, field path, message body).
 
 import type { StatusCause } from '../status.js';
+import type { KObject } from '../strategy.js';
+
+/** A list of structs as Go decodes it: a missing list is empty and null elements read as empty objects. */
+export function objs(v: unknown): KObject[] {
+  return Array.isArray(v) ? v.map((x) => (x && typeof x === 'object' && !Array.isArray(x) ? x : {})) : [];
+}
+
+/** A list of strings as Go decodes it: null elements read as "". */
+export function strs(v: unknown): string[] {
+  return Array.isArray(v) ? v.map((x) => (typeof x === 'string' ? x : x == null ? '' : String(x))) : [];
+}
+
+/** Replaces null elements of a struct list with {} in place (Go decodes them to zero structs); returns the list. */
+export function fillNulls(v: unknown): KObject[] {
+  if (!Array.isArray(v)) return [];
+  for (let i = 0; i < v.length; i++) if (v[i] === null || typeof v[i] !== 'object') v[i] = {};
+  return v;
+}
 
 /** A bad value already rendered the way Go's `%#v` prints it (e.g. a typed struct). */
 export class GoRepr {
@@ -40,7 +58,7 @@ export function goLabelSelector(sel: { matchLabels?: Record<string, string>; mat
   const exprs = sel.matchExpressions == null
     ? '[]v1.LabelSelectorRequirement(nil)'
     : `[]v1.LabelSelectorRequirement{${sel.matchExpressions
-      .map((e) => `v1.LabelSelectorRequirement{Key:${goQuote(e.key ?? '')}, Operator:${goQuote(e.operator ?? '')}, Values:${goStringSlice(e.values)}}`)
+      .map((e) => `v1.LabelSelectorRequirement{Key:${goQuote(e?.key ?? '')}, Operator:${goQuote(e?.operator ?? '')}, Values:${goStringSlice(e?.values)}}`)
       .join(', ')}}`;
   return goRepr(`v1.LabelSelector{MatchLabels:${goStringMap(sel.matchLabels)}, MatchExpressions:${exprs}}`);
 }

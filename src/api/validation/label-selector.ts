@@ -1,7 +1,7 @@
 // Validation of a metav1.LabelSelector inside an object (matchLabels + matchExpressions).
 
 import type { StatusCause } from '../status.js';
-import { forbidden, invalid, required } from './field.js';
+import { forbidden, invalid, objs, required, strs } from './field.js';
 import { isQualifiedName, isValidLabelValue } from './names.js';
 import { validateLabels } from './object-meta.js';
 
@@ -12,9 +12,9 @@ export function validateLabelSelector(sel: unknown, path: string, allowInvalidLa
   const s = sel as { matchLabels?: unknown; matchExpressions?: unknown };
   errs.push(...validateLabels(s.matchLabels, `${path}.matchLabels`));
   if (Array.isArray(s.matchExpressions)) {
-    s.matchExpressions.forEach((expr: { key?: string; operator?: string; values?: string[] }, i: number) => {
+    objs(s.matchExpressions).forEach((expr, i: number) => {
       const ep = `${path}.matchExpressions[${i}]`;
-      const values = expr.values ?? [];
+      const values = strs(expr.values);
       switch (expr.operator) {
         case 'In':
         case 'NotIn':

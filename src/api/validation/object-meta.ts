@@ -3,7 +3,7 @@
 
 import type { StatusCause } from '../status.js';
 import type { KObject } from '../strategy.js';
-import { duplicate, forbidden, goStringSlice, goRepr, immutable, invalid, nonNegative, required, tooLong } from './field.js';
+import { duplicate, forbidden, goStringSlice, goRepr, immutable, invalid, nonNegative, objs, required, tooLong } from './field.js';
 import { isDNS1123Label, isQualifiedName, isValidLabelValue } from './names.js';
 import { validateName, type NameRule } from './name-rules.js';
 
@@ -49,7 +49,7 @@ export function validateOwnerReferences(refs: unknown, path: string): StatusCaus
   const errs: StatusCause[] = [];
   if (!Array.isArray(refs)) return errs;
   const controllers: string[] = [];
-  for (const ref of refs as KObject[]) {
+  for (const ref of objs(refs)) {
     const gvk = ref.apiVersion ?? '';
     if (!ref.apiVersion) errs.push(invalid(`${path}.apiVersion`, ref.apiVersion ?? '', 'version must not be empty'));
     if (!ref.kind) errs.push(invalid(`${path}.kind`, ref.kind ?? '', 'kind must not be empty'));

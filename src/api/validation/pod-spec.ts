@@ -2,7 +2,7 @@
 
 import type { StatusCause } from '../status.js';
 import type { KObject } from '../strategy.js';
-import { duplicate, forbidden, goIntOrString, invalid, nonNegative, notFound, notSupported, required } from './field.js';
+import { duplicate, forbidden, goIntOrString, invalid, nonNegative, notFound, notSupported, objs, required, strs } from './field.js';
 import {
   isCIDR, isConfigMapKey, isDNS1123Label, isDNS1123Subdomain, isEnvVarName, isIP, isQualifiedName,
   isValidLabelValue, isValidPortName, isValidPortNum, isValidIP,
@@ -18,9 +18,7 @@ const MAX_DNS_SEARCH_PATHS = 32;
 const ENV_FIELD_PATHS = ['metadata.name', 'metadata.namespace', 'metadata.uid', 'spec.nodeName', 'spec.serviceAccountName', 'status.hostIP', 'status.hostIPs', 'status.podIP', 'status.podIPs'];
 const VOLUME_FIELD_PATHS = ['metadata.annotations', 'metadata.labels', 'metadata.name', 'metadata.namespace', 'metadata.uid'];
 
-function arr(v: unknown): KObject[] {
-  return Array.isArray(v) ? v : [];
-}
+const arr = objs;
 
 /** ValidateDNS1123Label as field errors */
 export function validateDNS1123LabelField(value: string, path: string): StatusCause[] {
@@ -426,11 +424,11 @@ function validateDNS(spec: KObject, path: string): StatusCause[] {
   if (policy === 'None' && cfg == null) errs.push(required(`${path}.dnsConfig`, 'must provide `dnsConfig` when `dnsPolicy` is None'));
   if (cfg != null) {
     const cp = `${path}.dnsConfig`;
-    const ns = arr(cfg.nameservers) as unknown as string[];
+    const ns = strs(cfg.nameservers);
     if (policy === 'None' && ns.length === 0) errs.push(required(`${cp}.nameservers`, 'must provide at least one DNS nameserver when `dnsPolicy` is None'));
     if (ns.length > MAX_DNS_NAMESERVERS) errs.push(invalid(`${cp}.nameservers`, ns, `must not have more than ${MAX_DNS_NAMESERVERS} nameservers`));
     ns.forEach((n, i) => errs.push(...isValidIP(n).map((m) => invalid(`${cp}.nameservers[${i}]`, n, m))));
-    const searches = arr(cfg.searches) as unknown as string[];
+    const searches = strs(cfg.searches);
     if (searches.length > MAX_DNS_SEARCH_PATHS) errs.push(invalid(`${cp}.searches`, searches, `must not have more than ${MAX_DNS_SEARCH_PATHS} search paths`));
     searches.forEach((s, i) => {
       const name = s === '.' ? s : s.replace(/\.$/, '');
