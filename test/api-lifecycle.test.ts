@@ -45,6 +45,8 @@ describe('object lifecycle', { timeout: 180_000 }, () => {
     assert.equal(r.status, 200);
     const p = JSON.parse(kubectlOk(s, ['get', 'pod', 'graceful', '-o', 'json']));
     assert.ok(p.metadata.deletionTimestamp, 'still there, terminating');
+    // DefaultTolerationSeconds admission
+    assert.deepEqual(p.spec.tolerations.map((t: any) => `${t.key}:${t.effect}:${t.tolerationSeconds}`).sort(), ['node.kubernetes.io/not-ready:NoExecute:300', 'node.kubernetes.io/unreachable:NoExecute:300']);
     assert.equal(p.metadata.deletionGracePeriodSeconds, 30);
     assert.match(kubectlOk(s, ['get', 'pod', 'graceful']), /Terminating/);
     const now = await raw(s, 'DELETE', '/api/v1/namespaces/default/pods/graceful', JSON.stringify({ kind: 'DeleteOptions', apiVersion: 'v1', gracePeriodSeconds: 0 }));

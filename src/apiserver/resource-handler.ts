@@ -19,6 +19,7 @@ import type { WatchCache } from './watch-cache.js';
 import type { ServiceAllocator } from './service-allocator.js';
 import { serveWatch } from './watch-handler.js';
 import { hooks } from './kind-hooks.js';
+import { addDefaultTolerations } from './admission/default-toleration-seconds.js';
 import { cannotBeHandledMessage, strictDecodingMessage, unknownFieldWarnings } from '../api/openapi/validate.js';
 import { toTable, toPartialMetadata } from './table.js';
 import type { UserInfo } from './authn/user.js';
@@ -195,6 +196,7 @@ export class ResourceHandler {
     delete md.deletionGracePeriodSeconds;
     delete md.selfLink;
     hooks.prepareForCreate(r, obj);
+    if (r.resource === 'pods' && !r.group) addDefaultTolerations(obj);
     hooks.recordCreate(ctx, r, obj);
     const generated = !md.name && md.generateName;
     this.validateOrThrow(r, obj, undefined);
