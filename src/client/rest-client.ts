@@ -4,17 +4,39 @@ import { Agent, request } from 'node:https';
 import type { IncomingMessage } from 'node:http';
 import { readKubeconfig } from '../pki/kubeconfig.js';
 import type { KObject } from '../api/strategy.js';
+import type { WatchEvent } from './types.js';
 
+export type { WatchEvent } from './types.js';
+
+/** A non-2xx answer: `code` is the HTTP status, `status` the Kubernetes Status object the server sent (if any). */
 export class ClientError extends Error {
   constructor(readonly code: number, readonly status: KObject | undefined, message: string) {
     super(message);
     this.name = 'ClientError';
   }
+
+  /** the Status reason: NotFound, AlreadyExists, Conflict, Gone/Expired, Invalid, … ('' when none) */
+  get reason(): string {
+    return String(this.status?.reason ?? '');
+  }
 }
 
-export interface WatchEvent {
-  type: 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK' | 'ERROR';
-  object: KObject;
+export function isNotFound(err: unknown): boolean {
+  return err instanceof ClientError && err.code === 404;
+}
+
+/** 409 of either kind: AlreadyExists on create, Conflict on a stale resourceVersion */
+export function isConflict(err: unknown): boolean {
+  return err instanceof ClientError && err.code === 409;
+}
+
+export function isAlreadyExists(err: unknown): boolean {
+  return err instanceof ClientError && err.code === 409 && err.reason === 'AlreadyExists';
+}
+
+/** 410 Gone / Expired: a resourceVersion or continue token that is too old */
+export function isGone(err: unknown): boolean {
+  return err instanceof ClientError && err.code === 410;
 }
 
 export class RestClient {
@@ -71,7 +93,15 @@ export class RestClient {
         while ((i = buf.indexOf('\n')) >= 0) {
           const line = buf.slice(0, i);
           buf = buf.slice(i + 1);
-          if (line.trim()) onEvent(JSON.parse(line) as WatchEvent);
+          if (!line.trim()) continue;
+          let e: WatchEvent;
+          try {
+            e = JSON.parse(line) as WatchEvent;
+          } catch {
+            res.destroy();
+            return;
+          }
+          onEvent(e);
         }
       });
       res.on('end', resolve);

@@ -4,17 +4,49 @@
 import type { ResourceInfo } from '../api/resources.js';
 import type { KObject } from '../api/strategy.js';
 
+/** One line of a watch stream. ERROR carries a Status (code 410: the resourceVersion is too old, relist). */
+export interface WatchEvent {
+  type: 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK' | 'ERROR';
+  object: KObject;
+}
+
+export interface ListOptions {
+  labelSelector?: string;
+  fieldSelector?: string;
+  limit?: number;
+  continue?: string;
+  resourceVersion?: string;
+  resourceVersionMatch?: 'Exact' | 'NotOlderThan';
+}
+
+export interface WatchOptions {
+  labelSelector?: string;
+  fieldSelector?: string;
+  /** events strictly after this version; '' or '0' starts from now (with initial ADDED events for '' / '0' as upstream) */
+  resourceVersion?: string;
+  allowWatchBookmarks?: boolean;
+  timeoutSeconds?: number;
+}
+
 /** Typed access to one resource: paths, JSON bodies, Status errors as ClientError. */
 export interface ResourceClient {
   readonly info: ResourceInfo;
   get(namespace: string, name: string): Promise<KObject>;
-  list(namespace?: string, opts?: { labelSelector?: string; fieldSelector?: string; limit?: number; continue?: string; resourceVersion?: string }): Promise<KObject>;
+  /** namespace '' or undefined: across all namespaces (or a cluster-scoped resource) */
+  list(namespace?: string, opts?: ListOptions): Promise<KObject>;
+  /**
+   * Streams events to onEvent, in order, until `signal` aborts or the server ends the watch; resolves then.
+   * Rejects with ClientError when the server refuses the watch (410 when resourceVersion is compacted).
+   */
+  watch(namespace: string | undefined, opts: WatchOptions, onEvent: (e: WatchEvent) => void, signal: AbortSignal): Promise<void>;
   create(namespace: string, obj: KObject, opts?: { dryRun?: boolean; fieldManager?: string }): Promise<KObject>;
   update(obj: KObject): Promise<KObject>;
   updateStatus(obj: KObject): Promise<KObject>;
   /** type: 'merge' | 'strategic' | 'json' | 'apply' (apply needs fieldManager; force optional) */
   patch(namespace: string, name: string, type: 'merge' | 'strategic' | 'json' | 'apply', body: unknown, opts?: { subresource?: string; fieldManager?: string; force?: boolean }): Promise<KObject>;
   delete(namespace: string, name: string, opts?: { propagationPolicy?: 'Orphan' | 'Background' | 'Foreground'; gracePeriodSeconds?: number; preconditions?: { uid?: string; resourceVersion?: string } }): Promise<void>;
+  /** DELETE on the collection (namespace '' = all namespaces); selectors narrow it */
+  deleteCollection(namespace: string, opts?: { labelSelector?: string; fieldSelector?: string; propagationPolicy?: 'Orphan' | 'Background' | 'Foreground'; gracePeriodSeconds?: number }): Promise<void>;
   /** POST to a subresource, e.g. pods/binding, pods/eviction */
   createSubresource(namespace: string, name: string, subresource: string, body: KObject): Promise<KObject>;
 }
@@ -41,8 +73,12 @@ export interface Lister<T extends KObject = KObject> {
 export interface Informer<T extends KObject = KObject> {
   readonly info: ResourceInfo;
   readonly lister: Lister<T>;
-  /** handlers are called in event order, after the cache is updated; they should only enqueue keys */
-  addEventHandler(h: EventHandler<T>): void;
+  /**
+   * Handlers are called in event order, after the cache is updated; they should only enqueue keys.
+   * A handler added after the cache has synced first gets onAdd for every cached object.
+   * resyncMs: re-deliver onUpdate(obj, obj) for every cached object at that period (0/absent: the factory's default).
+   */
+  addEventHandler(h: EventHandler<T>, opts?: { resyncMs?: number }): void;
   addIndexer(name: string, fn: IndexFunc): void;
   hasSynced(): boolean;
   waitForSync(signal?: AbortSignal): Promise<void>;
@@ -74,7 +110,12 @@ export interface WorkQueue<K = string> {
 /** A level-based controller (controller-runtime style): reconcile(key) is called from the queue; a throw retries with backoff. */
 export interface Reconciler {
   readonly name: string;
-  reconcile(key: string): Promise<void>;
+  /** return {requeueAfterMs} to be called again later (the key's backoff is forgotten); throw TerminalError to give up */
+  reconcile(key: string): Promise<void | ReconcileResult>;
+}
+
+export interface ReconcileResult {
+  requeueAfterMs?: number;
 }
 
 export interface LeaderElectionConfig {

@@ -1,29 +1,104 @@
-// The controller manager: runs the controllers against the API (garbage collector and namespace for now).
+// The controller manager: runs every controller on one shared informer factory (kube-controller-manager), optionally behind leader election.
 
 import { setMaxListeners } from 'node:events';
+import { hostname } from 'node:os';
+import { randomUUID } from 'node:crypto';
+import { Clientset } from '../client/clientset.js';
+import { EventRecorder } from '../client/event-recorder.js';
+import { SharedInformerFactory } from '../client/informer.js';
+import { LeaderElector } from '../client/leader-election.js';
 import { RestClient } from '../client/rest-client.js';
+import type { LeaderElectionConfig } from '../client/types.js';
 import { GarbageCollector } from './garbagecollector/garbage-collector.js';
 import { NamespaceController } from './namespace/namespace-controller.js';
 
+/** What a controller is built from. One context per leadership term (a fresh informer factory each time). */
+export interface ControllerContext {
+  client: Clientset;
+  /** shared by every controller: ask for informers and add handlers in the constructor; they start after every controller is built */
+  informers: SharedInformerFactory;
+  /** an EventRecorder whose source.component is `component` (e.g. "deployment-controller") */
+  recorder(component: string): EventRecorder;
+}
+
+/** A controller: built with the context (registering informers/handlers), then run until signal aborts. */
+export interface Runnable {
+  run(signal: AbortSignal): Promise<void>;
+}
+
+export type ControllerConstructor = (ctx: ControllerContext) => Runnable;
+
+/** name → constructor (kube-controller-manager's controller list): add one line per new controller. */
+export const CONTROLLERS: Record<string, ControllerConstructor> = {
+  garbagecollector: (ctx) => new GarbageCollector(ctx),
+  namespace: (ctx) => new NamespaceController(ctx),
+};
+
+export interface ControllerManagerOptions {
+  /** names from CONTROLLERS to run (default: all) */
+  controllers?: string[];
+  /** run only while holding this Lease (e.g. kube-system/kube-controller-manager); default: always run */
+  leaderElection?: Omit<LeaderElectionConfig, 'identity'> & { identity?: string };
+}
+
 export class ControllerManager {
   private readonly abort = new AbortController();
+  private readonly client: Clientset;
+  private running?: Promise<void>;
 
-  constructor(private readonly client: RestClient) {
-    // every informer's watch listens on this one signal
+  constructor(rest: RestClient, private readonly opts: ControllerManagerOptions = {}) {
+    this.client = new Clientset(rest);
+    // every informer's watch and every controller listens on this one signal
     setMaxListeners(0, this.abort.signal);
   }
 
-  /** Starts every controller; they run until stop(). */
+  /** Starts every controller (once leading, with leader election); they run until stop(). */
   start(): void {
-    let ns: NamespaceController | undefined;
-    const gc = new GarbageCollector(this.client, (info, obj) => ns?.observe(obj, info.resource === 'namespaces'));
-    ns = new NamespaceController(this.client, gc.caches);
-    void gc.run(this.abort.signal);
-    void ns.run(this.abort.signal);
+    const le = this.opts.leaderElection;
+    if (!le) {
+      this.running = this.runControllers(this.abort.signal);
+      return;
+    }
+    const elector = new LeaderElector(this.client, { ...le, identity: le.identity ?? `${hostname()}_${randomUUID()}` });
+    this.running = elector.run(this.abort.signal, {
+      onStartedLeading: (leaderSignal) => this.runControllers(leaderSignal),
+      onStoppedLeading: () => {},
+    });
   }
 
-  stop(): void {
+  /** Stops every controller (releasing the lease if leading), then closes the client. */
+  async stop(): Promise<void> {
     this.abort.abort();
+    await Promise.race([this.running, new Promise((r) => setTimeout(r, 2000).unref())]);
     this.client.close();
+  }
+
+  private async runControllers(signal: AbortSignal): Promise<void> {
+    setMaxListeners(0, signal);
+    const recorders = new Map<string, EventRecorder>();
+    const ctx: ControllerContext = {
+      client: this.client,
+      informers: new SharedInformerFactory(this.client),
+      recorder: (component) => {
+        let r = recorders.get(component);
+        if (!r) recorders.set(component, (r = new EventRecorder(this.client, { component })));
+        return r;
+      },
+    };
+    const names = this.opts.controllers ?? Object.keys(CONTROLLERS);
+    const controllers: [string, Runnable][] = [];
+    for (const name of names) {
+      const make = CONTROLLERS[name];
+      if (!make) throw new Error(`controller manager: unknown controller "${name}"`);
+      controllers.push([name, make(ctx)]);
+    }
+    ctx.informers.start(signal);
+    await Promise.all(
+      controllers.map(([name, c]) =>
+        c.run(signal).catch((err) => {
+          console.error(`controller manager: ${name} stopped: ${(err as Error)?.stack ?? err}`);
+        }),
+      ),
+    );
   }
 }

@@ -1,150 +1,195 @@
 // Garbage collector: deletes dependents whose owners are gone, and carries out Orphan and Foreground deletions.
 //
-// Level-based: every change marks the cluster dirty; a pass looks at all cached objects. Before
-// deleting a dependent it confirms with a live GET that no owner with that uid exists, so a
-// lagging cache never deletes something whose owner is alive.
+// Keyed and level-based: every object that changes is reconciled on its own (with its owners when
+// they are being deleted, and its dependents when it goes). Before deleting a dependent it
+// confirms with a live GET that no owner with that uid exists, so a lagging cache never deletes
+// something whose owner is alive; an owner of an unknown kind counts as alive.
 
 import { RESOURCES, findKind, parseApiVersion } from '../../api/resources.js';
 import type { ResourceInfo } from '../../api/resources.js';
 import type { KObject } from '../../api/strategy.js';
-import { ClientError, RestClient } from '../../client/rest-client.js';
-import { ResourceCache, objectPath } from '../../client/resource-cache.js';
-import { Wakeup } from '../../client/wakeup.js';
+import { runController } from '../../client/controller.js';
+import type { SharedIndexInformer } from '../../client/informer.js';
+import { keyOf } from '../../client/object-key.js';
+import { isConflict, isNotFound } from '../../client/rest-client.js';
+import type { Clientset } from '../../client/clientset.js';
+import type { IndexFunc, ReconcileResult } from '../../client/types.js';
+import { RateLimitingQueue } from '../../client/workqueue.js';
+import type { ControllerContext, Runnable } from '../controller-manager.js';
 
 const LISTABLE = RESOURCES.filter((r) => r.verbs.includes('list') && r.verbs.includes('watch') && !(r.group === 'events.k8s.io'));
 
-export class GarbageCollector {
-  readonly caches: ResourceCache[];
-  private dirty = true;
-  private readonly wakeup = new Wakeup();
+/** objects by the uids in their ownerReferences */
+export const OWNER_UID_INDEX = 'ownerUid';
+export const ownerUidIndexFunc: IndexFunc = (obj) => (obj.metadata?.ownerReferences ?? []).map((r: KObject) => String(r.uid));
+/** objects by metadata.uid */
+export const UID_INDEX = 'uid';
+export const uidIndexFunc: IndexFunc = (obj) => (obj.metadata?.uid ? [String(obj.metadata.uid)] : []);
 
-  constructor(private readonly client: RestClient, onChange?: (info: ResourceInfo, obj: KObject) => void) {
-    this.caches = LISTABLE.map((info) => new ResourceCache(client, info, (_t, obj) => {
-      this.markDirty();
-      onChange?.(info, obj);
-    }));
-  }
+const WORKERS = 4;
 
-  markDirty(): void {
-    this.dirty = true;
-    this.wakeup.wake();
+interface Found {
+  obj: KObject;
+  info: ResourceInfo;
+}
+
+export class GarbageCollector implements Runnable {
+  readonly name = 'garbagecollector';
+  private readonly client: Clientset;
+  private readonly informers = new Map<string, SharedIndexInformer>();
+  private readonly queue = new RateLimitingQueue<string>({ name: 'garbagecollector' });
+  private readonly ctx: ControllerContext;
+
+  constructor(ctx: ControllerContext) {
+    this.ctx = ctx;
+    this.client = ctx.client;
+    for (const info of LISTABLE) {
+      const inf = ctx.informers.informerFor(info);
+      inf.addIndexer(OWNER_UID_INDEX, ownerUidIndexFunc);
+      inf.addIndexer(UID_INDEX, uidIndexFunc);
+      const rid = resourceId(info);
+      this.informers.set(rid, inf);
+      inf.addEventHandler({
+        onAdd: (obj) => this.changed(rid, obj),
+        onUpdate: (old, obj) => this.changed(rid, obj, old),
+        onDelete: (obj) => this.changed(rid, obj, undefined, true),
+      });
+    }
   }
 
   async run(signal: AbortSignal): Promise<void> {
-    for (const c of this.caches) void c.run(signal);
-    await Promise.all(this.caches.map((c) => c.waitForSync()));
-    while (!signal.aborted) {
-      if (!this.dirty) {
-        await this.wakeup.wait(5000, signal);
+    await this.ctx.informers.waitForSync(signal);
+    if (signal.aborted) return;
+    await runController(this, this.queue, { workers: WORKERS, signal });
+  }
+
+  /** An object changed: it, its owners being deleted, and (when it goes) its dependents need a look. */
+  private changed(rid: string, obj: KObject, old?: KObject, deleted = false): void {
+    if (!deleted) this.queue.add(`${rid}|${keyOf(obj)}`);
+    const refs = [...(obj.metadata?.ownerReferences ?? []), ...(old?.metadata?.ownerReferences ?? [])];
+    for (const ref of refs) {
+      const owner = this.findByUid(String(ref.uid));
+      if (owner?.obj.metadata?.deletionTimestamp) this.queue.add(`${resourceId(owner.info)}|${keyOf(owner.obj)}`);
+    }
+    if (deleted || obj.metadata?.deletionTimestamp) {
+      for (const d of this.dependentsOf(String(obj.metadata?.uid))) this.queue.add(`${resourceId(d.info)}|${keyOf(d.obj)}`);
+    }
+  }
+
+  async reconcile(key: string): Promise<void | ReconcileResult> {
+    const i = key.indexOf('|');
+    const inf = this.informers.get(key.slice(0, i));
+    const obj = inf?.lister.get(key.slice(i + 1));
+    if (!inf || !obj) return;
+    const info = inf.info;
+    const md = obj.metadata;
+    if (md.deletionTimestamp) {
+      let ok = true;
+      if (md.finalizers?.includes('orphan')) ok = await this.orphan(obj, info);
+      else if (md.finalizers?.includes('foregroundDeletion')) ok = await this.foreground(obj, info);
+      // a conflict: the owner changed meanwhile; look again once the cache has the newer state
+      return ok ? undefined : { requeueAfterMs: 100 };
+    }
+    const refs: KObject[] = md.ownerReferences ?? [];
+    if (refs.length === 0) return;
+    const missing: KObject[] = [];
+    let waitingOnForeground = false;
+    for (const ref of refs) {
+      const owner = this.findByUid(String(ref.uid));
+      if (owner) {
+        if (owner.obj.metadata.deletionTimestamp && owner.obj.metadata.finalizers?.includes('foregroundDeletion')) waitingOnForeground = true;
         continue;
       }
-      this.dirty = false;
-      try {
-        await this.pass();
-      } catch (err) {
-        console.error(`garbage collector: ${(err as Error).message}`);
-        this.dirty = true;
-        await new Promise((r) => setTimeout(r, 500));
-      }
+      if (!(await this.ownerExists(ref, md.namespace))) missing.push(ref);
+    }
+    if (waitingOnForeground && missing.length + 1 >= refs.length) {
+      await this.deleteObject(info, obj, 'Foreground');
+    } else if (missing.length === refs.length) {
+      await this.deleteObject(info, obj, 'Background');
+    } else if (missing.length) {
+      await this.patchOwnerRefs(info, obj, refs.filter((r) => !missing.includes(r)));
     }
   }
 
-  private byUid(): Map<string, { obj: KObject; info: ResourceInfo }> {
-    const m = new Map<string, { obj: KObject; info: ResourceInfo }>();
-    for (const c of this.caches) for (const obj of c.items.values()) m.set(obj.metadata.uid, { obj, info: c.info });
-    return m;
+  private findByUid(uid: string): Found | undefined {
+    for (const inf of this.informers.values()) {
+      const hit = inf.lister.byIndex(UID_INDEX, uid);
+      if (hit.length) return { obj: hit[0], info: inf.info };
+    }
+    return undefined;
   }
 
-  /** One reconcile pass over every cached object. */
-  private async pass(): Promise<void> {
-    const uids = this.byUid();
-    const dependentsOf = new Map<string, { obj: KObject; info: ResourceInfo; ref: KObject }[]>();
-    for (const { obj, info } of uids.values()) {
-      for (const ref of obj.metadata.ownerReferences ?? []) {
-        const list = dependentsOf.get(ref.uid) ?? [];
-        list.push({ obj, info, ref });
-        dependentsOf.set(ref.uid, list);
+  private dependentsOf(uid: string): (Found & { ref: KObject })[] {
+    const out: (Found & { ref: KObject })[] = [];
+    for (const inf of this.informers.values()) {
+      for (const obj of inf.lister.byIndex(OWNER_UID_INDEX, uid)) {
+        const ref = (obj.metadata.ownerReferences as KObject[]).find((r) => String(r.uid) === uid);
+        if (ref) out.push({ obj, info: inf.info, ref });
       }
     }
-    for (const { obj, info } of uids.values()) {
-      const md = obj.metadata;
-      if (md.deletionTimestamp && md.finalizers?.includes('orphan')) await this.orphan(obj, info, dependentsOf.get(md.uid) ?? []);
-      else if (md.deletionTimestamp && md.finalizers?.includes('foregroundDeletion')) await this.foreground(obj, info, dependentsOf.get(md.uid) ?? []);
-      const refs: KObject[] = md.ownerReferences ?? [];
-      if (refs.length === 0 || md.deletionTimestamp) continue;
-      const missing: KObject[] = [];
-      let waitingOnForeground = false;
-      for (const ref of refs) {
-        const owner = uids.get(ref.uid);
-        if (owner) {
-          if (owner.obj.metadata.deletionTimestamp && owner.obj.metadata.finalizers?.includes('foregroundDeletion')) waitingOnForeground = true;
-          continue;
-        }
-        if (!(await this.ownerExists(ref, md.namespace))) missing.push(ref);
-      }
-      if (waitingOnForeground && missing.length + 1 >= refs.length) {
-        await this.deleteObject(info, obj, 'Foreground');
-      } else if (missing.length === refs.length) {
-        await this.deleteObject(info, obj, 'Background');
-      } else if (missing.length) {
-        const keep = refs.filter((r) => !missing.includes(r));
-        await this.patchOwnerRefs(info, obj, keep);
-      }
-    }
+    return out;
   }
 
   private async ownerExists(ref: KObject, namespace: string | undefined): Promise<boolean> {
     const gv = parseApiVersion(String(ref.apiVersion ?? ''));
     const info = findKind(gv.group, gv.version, String(ref.kind ?? ''));
-    if (!info) return false;
+    if (!info) return true;
     try {
-      const owner = await this.client.get(objectPath(info, namespace ?? '', ref.name));
+      const owner = await this.client.resource(info).get(namespace ?? '', ref.name);
       return owner.metadata?.uid === ref.uid;
     } catch (err) {
-      if (err instanceof ClientError && err.code === 404) return false;
+      if (isNotFound(err)) return false;
       throw err;
     }
   }
 
-  private async orphan(owner: KObject, info: ResourceInfo, dependents: { obj: KObject; info: ResourceInfo }[]): Promise<void> {
-    for (const d of dependents) {
+  private async orphan(owner: KObject, info: ResourceInfo): Promise<boolean> {
+    for (const d of this.dependentsOf(owner.metadata.uid)) {
       const keep = (d.obj.metadata.ownerReferences ?? []).filter((r: KObject) => r.uid !== owner.metadata.uid);
       await this.patchOwnerRefs(d.info, d.obj, keep);
     }
-    await this.removeFinalizer(info, owner, 'orphan');
+    return this.removeFinalizer(info, owner, 'orphan');
   }
 
-  private async foreground(owner: KObject, info: ResourceInfo, dependents: { obj: KObject; info: ResourceInfo; ref: KObject }[]): Promise<void> {
-    const blocking = dependents.filter((d) => d.ref.blockOwnerDeletion);
+  private async foreground(owner: KObject, info: ResourceInfo): Promise<boolean> {
+    const dependents = this.dependentsOf(owner.metadata.uid);
     for (const d of dependents) if (!d.obj.metadata.deletionTimestamp) await this.deleteObject(d.info, d.obj, 'Foreground');
-    if (blocking.length === 0) await this.removeFinalizer(info, owner, 'foregroundDeletion');
+    // the owner goes once no dependent that blocks it is left (their deletions re-queue the owner)
+    if (dependents.some((d) => d.ref.blockOwnerDeletion)) return true;
+    return this.removeFinalizer(info, owner, 'foregroundDeletion');
   }
 
-  private async deleteObject(info: ResourceInfo, obj: KObject, policy: string): Promise<void> {
+  private async deleteObject(info: ResourceInfo, obj: KObject, policy: 'Foreground' | 'Background'): Promise<void> {
     try {
-      await this.client.do('DELETE', objectPath(info, obj.metadata.namespace ?? '', obj.metadata.name), { kind: 'DeleteOptions', apiVersion: 'v1', propagationPolicy: policy, preconditions: { uid: obj.metadata.uid } });
+      await this.client.resource(info).delete(obj.metadata.namespace ?? '', obj.metadata.name, { propagationPolicy: policy, preconditions: { uid: obj.metadata.uid } });
     } catch (err) {
-      if (!(err instanceof ClientError && (err.code === 404 || err.code === 409))) throw err;
+      if (!isNotFound(err) && !isConflict(err)) throw err;
     }
   }
 
   private async patchOwnerRefs(info: ResourceInfo, obj: KObject, refs: KObject[]): Promise<void> {
     const patch = { metadata: { ownerReferences: refs.length ? refs : null } };
     try {
-      await this.client.do('PATCH', objectPath(info, obj.metadata.namespace ?? '', obj.metadata.name), patch, 'application/merge-patch+json');
+      await this.client.resource(info).patch(obj.metadata.namespace ?? '', obj.metadata.name, 'merge', patch);
     } catch (err) {
-      if (!(err instanceof ClientError && (err.code === 404 || err.code === 409))) throw err;
+      if (!isNotFound(err) && !isConflict(err)) throw err;
     }
   }
 
-  private async removeFinalizer(info: ResourceInfo, obj: KObject, finalizer: string): Promise<void> {
+  /** false on a conflict (the object changed since the cache saw it) */
+  private async removeFinalizer(info: ResourceInfo, obj: KObject, finalizer: string): Promise<boolean> {
     const finalizers = (obj.metadata.finalizers ?? []).filter((f: string) => f !== finalizer);
     const patch = { metadata: { finalizers: finalizers.length ? finalizers : null, resourceVersion: obj.metadata.resourceVersion } };
     try {
-      await this.client.do('PATCH', objectPath(info, obj.metadata.namespace ?? '', obj.metadata.name), patch, 'application/merge-patch+json');
+      await this.client.resource(info).patch(obj.metadata.namespace ?? '', obj.metadata.name, 'merge', patch);
     } catch (err) {
-      if (err instanceof ClientError && err.code === 409) this.markDirty();
-      else if (!(err instanceof ClientError && err.code === 404)) throw err;
+      if (isConflict(err)) return false;
+      if (!isNotFound(err)) throw err;
     }
+    return true;
   }
+}
+
+function resourceId(info: ResourceInfo): string {
+  return `${info.group}/${info.version}/${info.resource}`;
 }
