@@ -7,6 +7,7 @@ import { ApiError } from '../api/status.js';
 import type { ObjectStore } from './object-store.js';
 import { hooks } from './kind-hooks.js';
 import { nowRfc3339 } from './resource-handler.js';
+import { SYSTEM_PRIORITY_CLASSES } from './admission/priority.js';
 
 export const SYSTEM_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
 
@@ -15,6 +16,7 @@ export async function bootstrapObjects(objects: ObjectStore, api: { bindAddress:
   for (const name of SYSTEM_NAMESPACES) {
     await ensure(objects, 'namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name, labels: { 'kubernetes.io/metadata.name': name } } });
   }
+  for (const pc of SYSTEM_PRIORITY_CLASSES) await ensure(objects, 'priorityclasses', structuredClone(pc), 'scheduling.k8s.io');
   await ensure(objects, 'services', {
     apiVersion: 'v1',
     kind: 'Service',
@@ -29,8 +31,8 @@ export async function bootstrapObjects(objects: ObjectStore, api: { bindAddress:
   });
 }
 
-async function ensure(objects: ObjectStore, resource: string, obj: KObject): Promise<void> {
-  const info = findResource('', 'v1', resource)!;
+async function ensure(objects: ObjectStore, resource: string, obj: KObject, group = ''): Promise<void> {
+  const info = findResource(group, 'v1', resource)!;
   hooks.defaults(info, obj);
   hooks.prepareForCreate(info, obj);
   obj.metadata.uid = randomUUID();

@@ -20,6 +20,7 @@ import type { ServiceAllocator } from './service-allocator.js';
 import { serveWatch } from './watch-handler.js';
 import { hooks } from './kind-hooks.js';
 import { addDefaultTolerations } from './admission/default-toleration-seconds.js';
+import { admitPriority } from './admission/priority.js';
 import { cannotBeHandledMessage, strictDecodingMessage, unknownFieldWarnings } from '../api/openapi/validate.js';
 import { toTable, toPartialMetadata } from './table.js';
 import type { UserInfo } from './authn/user.js';
@@ -196,7 +197,10 @@ export class ResourceHandler {
     delete md.deletionGracePeriodSeconds;
     delete md.selfLink;
     hooks.prepareForCreate(r, obj);
-    if (r.resource === 'pods' && !r.group) addDefaultTolerations(obj);
+    if (r.resource === 'pods' && !r.group) {
+      addDefaultTolerations(obj);
+      admitPriority(obj, (await this.objects.list(findResource('scheduling.k8s.io', 'v1', 'priorityclasses')!, '', {})).items);
+    }
     hooks.recordCreate(ctx, r, obj);
     const generated = !md.name && md.generateName;
     this.validateOrThrow(r, obj, undefined);

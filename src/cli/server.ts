@@ -10,6 +10,7 @@ import { loadOrCreateJoinToken } from '../pki/token.js';
 import { ApiServer } from '../apiserver/server.js';
 import { RestClient } from '../client/rest-client.js';
 import { ControllerManager } from '../controller-manager/controller-manager.js';
+import { SchedulerServer } from '../scheduler/scheduler-server.js';
 
 const SERVER_FLAGS = {
   'data-dir': { type: 'string', default: '/var/lib/k8ts' },
@@ -24,6 +25,8 @@ const SERVER_FLAGS = {
   'service-cidr': { type: 'string', default: '10.96.0.0/12' },
   // as kube-apiserver's flag: how often old revisions are compacted away (Go duration: 5m, 30s, 1s)
   'etcd-compaction-interval': { type: 'string', default: '5m' },
+  // a KubeSchedulerConfiguration file (profiles, plugins enabled/disabled/weights, plugin args)
+  'scheduler-config': { type: 'string' },
 } as const;
 
 export async function runServer(argv: string[]): Promise<void> {
@@ -48,8 +51,13 @@ export async function runServer(argv: string[]): Promise<void> {
   const token = await loadOrCreateJoinToken(dataDir, pki.caPem);
   void token;
   await writeFile(join(dataDir, 'server-url'), server + '\n');
-  const controllers = new ControllerManager(await RestClient.fromKubeconfig(kubeconfigPath, 'k8ts-controller-manager'));
+  const controllers = new ControllerManager(await RestClient.fromKubeconfig(kubeconfigPath, 'k8ts-controller-manager'), {
+    // as kube-controller-manager: several servers on one store run one set of controllers at a time
+    leaderElection: { namespace: 'kube-system', name: 'kube-controller-manager' },
+  });
   controllers.start();
+  const scheduler = new SchedulerServer(await RestClient.fromKubeconfig(kubeconfigPath, 'k8ts-scheduler'), { configPath: flags['scheduler-config'] as string | undefined });
+  await scheduler.start();
   console.log(`k8ts server ready at ${server}: kubeconfig written to ${kubeconfigPath}, node join token to ${join(dataDir, 'token')}`);
   if (!flags['disable-agent']) {
     console.log('note: the node agent (kubelet, kube-proxy, DNS) is not built yet; running the control plane only');
@@ -63,7 +71,7 @@ export async function runServer(argv: string[]): Promise<void> {
     process.once('SIGTERM', () => stop('SIGTERM'));
     process.once('SIGINT', () => stop('SIGINT'));
   });
-  controllers.stop();
+  await Promise.all([controllers.stop(), scheduler.stop()]);
   await api.stop();
   await store.close();
   console.log('k8ts server: stopped');
