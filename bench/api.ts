@@ -68,21 +68,29 @@ const n0 = (n: number) => Math.round(n).toLocaleString('en-US');
 // ---------------------------------------------------------------- cleanup on any exit
 
 const liveServers = new Set<TestServer>();
+const liveEtcds = new Set<EtcdHandle>();
+/** temp dirs of our own (raw store, kubectl home), removed at exit if a phase did not get to it */
+const tempDirs = new Set<string>();
 process.on('exit', () => {
+  for (const d of tempDirs) rmSync(d, { recursive: true, force: true });
   for (const s of liveServers) {
     if (s.proc.pid !== undefined && s.proc.exitCode === null) try { process.kill(s.proc.pid, 'SIGKILL'); } catch { /* gone */ }
     rmSync(s.dataDir, { recursive: true, force: true });
   }
+  // the etcd helper's own exit handler (registered first) has killed etcd by now
+  for (const e of liveEtcds) rmSync(e.dataDir, { recursive: true, force: true });
 });
 for (const sig of ['SIGINT', 'SIGTERM'] as const) process.once(sig, () => process.exit(130));
 
 async function withEtcd<T>(kind: StoreKind, fn: (etcd?: EtcdHandle) => Promise<T>): Promise<T> {
   if (kind !== 'etcd') return fn(undefined);
   const etcd = await startEtcd({ onDisk: true });
+  liveEtcds.add(etcd);
   try {
     return await fn(etcd);
   } finally {
     await etcd.stop();
+    liveEtcds.delete(etcd);
   }
 }
 
@@ -159,6 +167,7 @@ async function rawBoth(kind: StoreKind, etcd: EtcdHandle | undefined): Promise<{
   let store: Store;
   if (kind === 'sqlite') {
     dir = mkdtempSync(join(tmpdir(), 'k8ts-bench-raw-'));
+    tempDirs.add(dir);
     store = new SqliteStore(join(dir, 'state.db'));
   } else {
     store = new EtcdStore([etcd!.endpoint.replace(/^http:\/\//, '')]);
@@ -304,6 +313,7 @@ async function listTimes(client: ApiClient, ns: string, expected: number, runs: 
 /** Wall time of the real `kubectl get cm` (one untimed run fills kubectl's discovery cache). */
 function kubectlGet(server: TestServer, ns: string, expected: number, runs: number): number | string {
   const home = mkdtempSync(join(tmpdir(), 'k8ts-bench-kubectl-'));
+  tempDirs.add(home);
   try {
     const env = { ...process.env, HOME: home, KUBECACHEDIR: join(home, 'cache') };
     const times: number[] = [];
@@ -480,7 +490,7 @@ async function memoryServer(kind: StoreKind, rows: Row[]): Promise<void> {
       await createNamespace(client, 'bench-c1-full');
       const late = await apiCreates(client, 'bench-c1-full', SIZES.creates, 1);
       const fresh = rows.find((r) => r.measure.startsWith('API creates, c=1 ('));
-      rows.push({ measure: `API creates, c=1 (${n0(SIZES.creates)}), ${n0(SIZES.list + SIZES.listSmall)} ConfigMaps stored`, value: late.rate, unit: '/s', p50: late.p50, p99: late.p99, note: `${fresh ? `${((late.rate / fresh.value) * 100).toFixed(0)} % of c=1 on the fresh server: ` : ''}a cost that grows with the number of objects stored` });
+      rows.push({ measure: `API creates, c=1 (${n0(SIZES.creates)}), ${n0(SIZES.list + SIZES.listSmall)} ConfigMaps stored`, value: late.rate, unit: '/s', p50: late.p50, p99: late.p99, note: `${fresh ? `${((late.rate / fresh.value) * 100).toFixed(0)} % of c=1 on the fresh server; ` : ''}well below 100 % means a per-write cost that grows with the objects stored` });
     });
   });
 }
@@ -513,26 +523,25 @@ for (const kind of kinds) {
 const date = spawnSync('date', ['-u'], { encoding: 'utf8' }).stdout.trim();
 const machine = `${availableParallelism()} CPUs (${cpus()[0]?.model ?? 'unknown'}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB RAM, Linux ${release()}, Node ${process.version}`;
 const command = `node dist/bench/api.js${argv.length ? ' ' + argv.join(' ') : ''}`;
+const code = spawnSync('git', ['-C', REPO, 'describe', '--always', '--dirty'], { encoding: 'utf8' }).stdout?.trim() || 'unknown';
 for (const { kind, rows } of tables) {
   console.log(`\nAPI server on ${kind}${quick ? ' (--quick)' : ''}`);
   console.log(textTable(rows));
 }
 console.log('\nratio ≥ 1.00× means the target is met.');
-console.log(`${date}; ${machine}; ${command}`);
+console.log(`${date}; ${machine}; code ${code}; ${command}`);
 
 if (writeResults) {
-  const section = [
-    '## API server: bench/api.ts',
-    '',
-    `- date: \`${date}\``,
+  const intro = [
     `- machine: ${machine}`,
-    `- command: \`npm run build && ${command}\``,
-    '- setup: a real `k8ts server --disable-agent` per phase group (data dir and etcd on disk, fsync per commit), HTTPS with the admin client certificate over keep-alive connections; ConfigMaps of ~600 bytes; client and server share the CPUs. Raw rows open the store directly (SqliteStore in a temp dir, EtcdStore on the same etcd). Paced writes are open-loop (4 creates, 4 PUTs, 2 deletes per 10). Watch latency = arrival at the watcher − send time carried in `data.sentAt`.',
-    '- ratio ≥ 1.00× means the target is met; for etcd the creates targets are the kube-apiserver anchors of DESIGN §8 (c=16 anchor shown against our c=32).',
-    '',
-    ...tables.flatMap(({ kind, rows }) => [`### ${kind === 'sqlite' ? 'SQLite' : 'etcd'}`, '', markdownTable(rows), '']),
+    '- setup: per store, a real `k8ts server --disable-agent` for the write phases and a fresh one for the memory/LIST phases (data dir and etcd on disk, fsync per commit), HTTPS with the admin client certificate over keep-alive connections, after a warm-up of every verb; ConfigMaps of ~600 bytes as sent; client and server share the CPUs. Raw rows open the store directly (SqliteStore in a temp dir, EtcdStore on the same etcd). Paced writes are open-loop (4 creates, 4 PUTs, 2 deletes per 10). Watch latency = arrival at the watcher − send time carried in `data.sentAt`. MB = MiB.',
+    '- ratio ≥ 1.00× means the target is met; for etcd the creates targets are the kube-apiserver anchors of DESIGN §8 (its c=16 anchor against our c=32). The last row of each table is the CPU other processes used during the run: above a few %, the figures are pessimistic (on this shared machine, rates and especially watch-latency tails moved by tens of % between runs).',
   ].join('\n');
-  mergeSection(join(REPO, 'bench/RESULTS.md'), '## API server', section);
+  const subsections = tables.map(({ kind, rows }) => ({
+    heading: `### ${kind === 'sqlite' ? 'SQLite' : 'etcd'}`,
+    body: [`\`${date}\`, code \`${code}\` (dist/ as built then), command: \`npm run build && ${command}\``, '', markdownTable(rows)].join('\n'),
+  }));
+  mergeSection(join(REPO, 'bench/RESULTS.md'), '## API server', '## API server: bench/api.ts', intro, subsections);
   log('bench/RESULTS.md updated (API server section)');
 }
 process.exitCode = failed ? 1 : 0;

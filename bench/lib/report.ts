@@ -39,10 +39,10 @@ function cells(r: Row): string[] {
   const q = ratio(r);
   return [
     r.measure,
-    `${fmt(r.value)} ${r.unit}`,
+    `${fmt(r.value)} ${r.unit}`.trim(),
     fmt(r.p50, 2),
     fmt(r.p99, 2),
-    r.target === undefined ? '' : `${r.higherIsBetter ? '≥' : '≤'} ${fmt(r.target)} ${r.unit}`,
+    r.target === undefined ? '' : `${r.higherIsBetter ? '≥' : '≤'} ${fmt(r.target)} ${r.unit}`.trim(),
     q === undefined ? '' : `${q.toFixed(2)}×`,
     r.note ?? '',
   ];

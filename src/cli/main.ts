@@ -17,6 +17,11 @@ export async function main(argv: string[]): Promise<void> {
         await runServer(rest);
         return;
       }
+      case 'sim': {
+        const { runSim } = await import('./sim.js');
+        await runSim(rest);
+        return;
+      }
       case 'version':
       case '--version':
         console.log('k8ts v0.1.0 (Kubernetes API v1.32)');

@@ -25,6 +25,9 @@ const SERVER_FLAGS = {
   'service-cidr': { type: 'string', default: '10.96.0.0/12' },
   // as kube-apiserver's flag: how often old revisions are compacted away (Go duration: 5m, 30s, 1s)
   'etcd-compaction-interval': { type: 'string', default: '5m' },
+  // as kube-controller-manager's flags: each node's pod CIDR size, and how long a node may miss heartbeats
+  'node-cidr-mask-size': { type: 'string', default: '24' },
+  'node-monitor-grace-period': { type: 'string', default: '40s' },
   // a KubeSchedulerConfiguration file (profiles, plugins enabled/disabled/weights, plugin args)
   'scheduler-config': { type: 'string' },
 } as const;
@@ -54,6 +57,11 @@ export async function runServer(argv: string[]): Promise<void> {
   const controllers = new ControllerManager(await RestClient.fromKubeconfig(kubeconfigPath, 'k8ts-controller-manager'), {
     // as kube-controller-manager: several servers on one store run one set of controllers at a time
     leaderElection: { namespace: 'kube-system', name: 'kube-controller-manager' },
+    config: {
+      clusterCidr: String(flags['cluster-cidr']),
+      nodeCidrMaskSize: Number(flags['node-cidr-mask-size']),
+      nodeMonitorGracePeriodMs: parseDuration(String(flags['node-monitor-grace-period']), '--node-monitor-grace-period'),
+    },
   });
   controllers.start();
   const scheduler = new SchedulerServer(await RestClient.fromKubeconfig(kubeconfigPath, 'k8ts-scheduler'), { configPath: flags['scheduler-config'] as string | undefined });

@@ -11,6 +11,15 @@ import { RestClient } from '../client/rest-client.js';
 import type { LeaderElectionConfig } from '../client/types.js';
 import { GarbageCollector } from './garbagecollector/garbage-collector.js';
 import { NamespaceController } from './namespace/namespace-controller.js';
+import { RateLimitingQueue } from '../client/workqueue.js';
+import { runController } from '../client/controller.js';
+import type { Reconciler, WorkQueue } from '../client/types.js';
+import { NodeIpamController } from './nodeipam/node-ipam-controller.js';
+import { NodeLifecycleController } from './nodelifecycle/node-lifecycle-controller.js';
+import { EndpointsController } from './endpoints/endpoints-controller.js';
+import { EndpointSliceController } from './endpointslice/endpointslice-controller.js';
+import { ServiceAccountController } from './serviceaccount/serviceaccount-controller.js';
+import { ResourceQuotaController } from './resourcequota/resourcequota-controller.js';
 
 /** What a controller is built from. One context per leadership term (a fresh informer factory each time). */
 export interface ControllerContext {
@@ -19,6 +28,7 @@ export interface ControllerContext {
   informers: SharedInformerFactory;
   /** an EventRecorder whose source.component is `component` (e.g. "deployment-controller") */
   recorder(component: string): EventRecorder;
+  config: ControllersConfig;
 }
 
 /** A controller: built with the context (registering informers/handlers), then run until signal aborts. */
@@ -28,15 +38,58 @@ export interface Runnable {
 
 export type ControllerConstructor = (ctx: ControllerContext) => Runnable;
 
+/** Settings of the controllers (kube-controller-manager's flags); each controller reads the keys it knows. */
+export interface ControllersConfig {
+  [key: string]: unknown;
+  clusterCidr?: string;
+  nodeCidrMaskSize?: number;
+  nodeMonitorGracePeriodMs?: number;
+  nodeStartupGracePeriodMs?: number;
+  quotaResyncMs?: number;
+}
+
+/** A level-based controller: a Reconciler whose register(queue) adds its informer handlers. */
+interface QueuedReconciler extends Reconciler {
+  register(queue: WorkQueue<string>): void;
+}
+
+/** Runs a queued reconciler with its own rate-limited queue once the informers have synced. */
+function queued(make: (ctx: ControllerContext) => QueuedReconciler, workers = 2): ControllerConstructor {
+  return (ctx) => {
+    const c = make(ctx);
+    const queue = new RateLimitingQueue<string>({ name: c.name });
+    c.register(queue);
+    return {
+      async run(signal) {
+        await ctx.informers.waitForSync(signal);
+        if (signal.aborted) return;
+        await runController(c, queue, { signal, workers });
+      },
+    };
+  };
+}
+
+/** The dependencies in the shape the queued controllers take. */
+function deps(ctx: ControllerContext, component: string) {
+  return { clientset: ctx.client, informers: ctx.informers, recorder: ctx.recorder(component), config: ctx.config };
+}
+
 /** name → constructor (kube-controller-manager's controller list): add one line per new controller. */
 export const CONTROLLERS: Record<string, ControllerConstructor> = {
   garbagecollector: (ctx) => new GarbageCollector(ctx),
   namespace: (ctx) => new NamespaceController(ctx),
+  nodeipam: queued((ctx) => new NodeIpamController(deps(ctx, 'node-ipam-controller'))),
+  nodelifecycle: queued((ctx) => new NodeLifecycleController(deps(ctx, 'node-controller'))),
+  endpoints: queued((ctx) => new EndpointsController(deps(ctx, 'endpoint-controller'))),
+  endpointslice: queued((ctx) => new EndpointSliceController(deps(ctx, 'endpointslice-controller'))),
+  serviceaccount: queued((ctx) => new ServiceAccountController(deps(ctx, 'service-account-controller'))),
+  resourcequota: queued((ctx) => new ResourceQuotaController(deps(ctx, 'resourcequota-controller'))),
 };
 
 export interface ControllerManagerOptions {
   /** names from CONTROLLERS to run (default: all) */
   controllers?: string[];
+  config?: ControllersConfig;
   /** run only while holding this Lease (e.g. kube-system/kube-controller-manager); default: always run */
   leaderElection?: Omit<LeaderElectionConfig, 'identity'> & { identity?: string };
 }
@@ -79,6 +132,7 @@ export class ControllerManager {
     const ctx: ControllerContext = {
       client: this.client,
       informers: new SharedInformerFactory(this.client),
+      config: this.opts.config ?? {},
       recorder: (component) => {
         let r = recorders.get(component);
         if (!r) recorders.set(component, (r = new EventRecorder(this.client, { component })));
