@@ -17,6 +17,7 @@ import { isTrue } from './request-info.js';
 import { ObjectStore, decodeAs, withTypeMeta } from './object-store.js';
 import type { WatchCache } from './watch-cache.js';
 import type { ServiceAllocator } from './service-allocator.js';
+import type { NamespaceCache } from './namespace-cache.js';
 import { serveWatch } from './watch-handler.js';
 import { hooks } from './kind-hooks.js';
 import { addDefaultTolerations } from './admission/default-toleration-seconds.js';
@@ -38,7 +39,12 @@ const GENERATE_CHARS = 'bcdfghjklmnpqrstvwxz2456789';
 const MAX_CONFLICT_RETRIES = 8;
 
 export class ResourceHandler {
-  constructor(private readonly objects: ObjectStore, private readonly cache: WatchCache, private readonly allocator: ServiceAllocator) {}
+  constructor(
+    private readonly objects: ObjectStore,
+    private readonly cache: WatchCache,
+    private readonly allocator: ServiceAllocator,
+    private readonly namespaces: NamespaceCache,
+  ) {}
 
   async handle(ctx: RequestContext): Promise<void> {
     const { info } = ctx;
@@ -244,14 +250,8 @@ export class ResourceHandler {
 
   /** NamespaceLifecycle admission: the namespace must exist and not be terminating (for creates). */
   private async admitNamespace(r: ResourceInfo, namespace: string, op: 'create'): Promise<void> {
-    const nsInfo = findResource('', 'v1', 'namespaces')!;
-    let ns: KObject;
-    try {
-      ns = await this.objects.get(nsInfo, '', namespace);
-    } catch (err) {
-      if (err instanceof ApiError && err.code === 404) throw errors.notFound('namespaces', '', namespace);
-      throw err;
-    }
+    const ns = await this.namespaces.get(namespace);
+    if (!ns) throw errors.notFound('namespaces', '', namespace);
     if (op === 'create' && ns.metadata.deletionTimestamp && r.resource !== 'events') {
       throw new ApiError(403, 'Forbidden', `${r.resource}${r.group ? '.' + r.group : ''} "" is forbidden: unable to create new content in namespace ${namespace} because it is being terminated`, {
         causes: [{ reason: 'NamespaceTerminating', message: `namespace ${namespace} is being terminated`, field: 'metadata.namespace' }],
@@ -590,6 +590,8 @@ function mergeParts(r: ResourceInfo, current: KObject, desired: KObject, part: '
     const out = structuredClone(current);
     out.status = desired.status;
     out.metadata.managedFields = desired.metadata.managedFields;
+    // apps/v1 status writes may also change annotations (upstream resets only spec and labels there)
+    if (r.group === 'apps') out.metadata.annotations = desired.metadata.annotations;
     return out;
   }
   const out = desired;

@@ -20,6 +20,7 @@ import { serveOpenApi } from './openapi-handler.js';
 import { bootstrapObjects } from './bootstrap.js';
 import { Compactor } from './compactor.js';
 import { ServiceAllocator } from './service-allocator.js';
+import { NamespaceCache } from './namespace-cache.js';
 
 export interface ApiServerOptions {
   store: Store;
@@ -45,6 +46,7 @@ export class ApiServer {
   private readonly authn: UnionAuthenticator;
   private readonly compactor: Compactor;
   private readonly allocator: ServiceAllocator;
+  private readonly namespaces: NamespaceCache;
   private ready = false;
   port = 0;
 
@@ -52,13 +54,15 @@ export class ApiServer {
     this.objects = new ObjectStore(opts.store);
     this.cache = new WatchCache(opts.store);
     this.allocator = new ServiceAllocator(opts.store, { serviceCidr: opts.serviceCidr ?? '10.96.0.0/12', nodePortRange: [30000, 32767] });
-    this.resources = new ResourceHandler(this.objects, this.cache, this.allocator);
+    this.namespaces = new NamespaceCache(this.objects, this.cache);
+    this.resources = new ResourceHandler(this.objects, this.cache, this.allocator, this.namespaces);
     this.authn = new UnionAuthenticator([new X509Authenticator()], { allowAnonymous: true });
     this.compactor = new Compactor(opts.store, opts.compactionIntervalMs);
   }
 
   async start(): Promise<number> {
     await this.cache.start();
+    await this.namespaces.start();
     this.server = createServer(tlsServerOptions(this.opts.pki), (req, res) => void this.dispatch(req, res));
     this.server.keepAliveTimeout = 65_000;
     this.server.headersTimeout = 70_000;
@@ -78,6 +82,7 @@ export class ApiServer {
   async stop(): Promise<void> {
     this.ready = false;
     this.compactor.stop();
+    this.namespaces.stop();
     this.cache.stop();
     if (this.server) {
       const s = this.server;

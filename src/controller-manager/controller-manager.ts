@@ -20,6 +20,13 @@ import { EndpointsController } from './endpoints/endpoints-controller.js';
 import { EndpointSliceController } from './endpointslice/endpointslice-controller.js';
 import { ServiceAccountController } from './serviceaccount/serviceaccount-controller.js';
 import { ResourceQuotaController } from './resourcequota/resourcequota-controller.js';
+import { ReplicaSetController } from './replicaset/index.js';
+import { ReplicationManager } from './replicationcontroller/index.js';
+import { DeploymentController } from './deployment/index.js';
+import { DaemonSetController } from './daemonset/index.js';
+import { StatefulSetController } from './statefulset/index.js';
+import { JobController } from './job/index.js';
+import { CronJobController } from './cronjob/index.js';
 
 /** What a controller is built from. One context per leadership term (a fresh informer factory each time). */
 export interface ControllerContext {
@@ -84,6 +91,13 @@ export const CONTROLLERS: Record<string, ControllerConstructor> = {
   endpointslice: queued((ctx) => new EndpointSliceController(deps(ctx, 'endpointslice-controller'))),
   serviceaccount: queued((ctx) => new ServiceAccountController(deps(ctx, 'service-account-controller'))),
   resourcequota: queued((ctx) => new ResourceQuotaController(deps(ctx, 'resourcequota-controller'))),
+  replicaset: queued((ctx) => new ReplicaSetController(deps(ctx, 'replicaset-controller')), 5),
+  replicationcontroller: queued((ctx) => new ReplicationManager(deps(ctx, 'replication-controller')), 5),
+  deployment: queued((ctx) => new DeploymentController(deps(ctx, 'deployment-controller')), 5),
+  daemonset: queued((ctx) => new DaemonSetController(deps(ctx, 'daemonset-controller'))),
+  statefulset: queued((ctx) => new StatefulSetController(deps(ctx, 'statefulset-controller'))),
+  job: queued((ctx) => new JobController(deps(ctx, 'job-controller')), 5),
+  cronjob: queued((ctx) => new CronJobController(deps(ctx, 'cronjob-controller'))),
 };
 
 export interface ControllerManagerOptions {

@@ -1,0 +1,3 @@
+// The CronJob controller's public face.
+
+export { CronJobController } from './cronjob-controller.js';

@@ -1,0 +1,3 @@
+// The DaemonSet controller's public face.
+
+export { DaemonSetController } from './daemonset-controller.js';

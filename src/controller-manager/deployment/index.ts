@@ -1,0 +1,3 @@
+// The Deployment controller's public face.
+
+export { DeploymentController } from './deployment-controller.js';

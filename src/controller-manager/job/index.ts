@@ -1,0 +1,3 @@
+// The Job controller's public face.
+
+export { JobController } from './job-controller.js';

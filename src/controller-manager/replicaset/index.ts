@@ -1,0 +1,3 @@
+// The ReplicaSet controller's public face.
+
+export { ReplicaSetController } from './replicaset-controller.js';

@@ -1,0 +1,3 @@
+// The ReplicationController controller's public face.
+
+export { ReplicationManager } from './replication-manager.js';

@@ -1,0 +1,3 @@
+// The StatefulSet controller's public face.
+
+export { StatefulSetController } from './statefulset-controller.js';
