@@ -115,6 +115,23 @@ describe('workloads on hollow nodes', { timeout: 300_000 }, () => {
     assert.equal(rs.length, 2, 'undo reuses the first ReplicaSet');
   });
 
+  test('rollout pause holds a template change until resume; restart rolls new pods', async () => {
+    kubectlOk(s, ['rollout', 'pause', 'deployment/web']);
+    const rsBefore = JSON.parse(kubectlOk(s, ['get', 'rs', '-l', 'app=web', '-o', 'json'])).items.length;
+    kubectlOk(s, ['set', 'env', 'deployment/web', 'PAUSED=yes']);
+    await new Promise((r) => setTimeout(r, 1500));
+    assert.equal(JSON.parse(kubectlOk(s, ['get', 'rs', '-l', 'app=web', '-o', 'json'])).items.length, rsBefore, 'no new ReplicaSet while paused');
+    kubectlOk(s, ['rollout', 'resume', 'deployment/web']);
+    assert.match(kubectlOk(s, ['rollout', 'status', 'deployment/web', '--timeout=60s']), /successfully rolled out/);
+    const names = new Set(readyPods(s, 'app=web').map((p) => p.name));
+    kubectlOk(s, ['rollout', 'restart', 'deployment/web']);
+    assert.match(kubectlOk(s, ['rollout', 'status', 'deployment/web', '--timeout=60s']), /successfully rolled out/);
+    await waitFor(() => {
+      const ps = readyPods(s, 'app=web');
+      return ps.length === 8 && ps.every((p) => !names.has(p.name));
+    }, 30_000);
+  });
+
   test('an RC heals deleted pods', async () => {
     kubectlOk(s, ['create', '-f', '-'], JSON.stringify({ apiVersion: 'v1', kind: 'ReplicationController', metadata: { name: 'rc1' }, spec: { replicas: 3, selector: { app: 'rc1' }, template: { metadata: { labels: { app: 'rc1' } }, spec: { containers: [{ name: 'c', image: 'localhost/busybox:1.35', command: ['sleep', '3600'] }] } } } }));
     await waitFor(() => readyPods(s, 'app=rc1').length === 3, 30_000);
