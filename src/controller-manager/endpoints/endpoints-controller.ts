@@ -5,12 +5,13 @@ import type { KObject } from '../../api/strategy.js';
 import type { Clock } from '../../client/clock.js';
 import { realClock } from '../../client/clock.js';
 import type { ClientSource } from '../../client/informer.js';
-import { splitKey } from '../../client/object-key.js';
+import { keyOf, splitKey } from '../../client/object-key.js';
 import { ClientError, isNotFound } from '../../client/rest-client.js';
 import type { Informer, InformerFactory, Reconciler, WorkQueue } from '../../client/types.js';
-import { endpointFingerprint, hasSelector, podTriggerTime, selects, servicesSelecting } from './endpoint-ports.js';
+import { hasSelector, selects } from './endpoint-ports.js';
 import { desiredSubsets, subsetsEqual } from './endpoint-subsets.js';
 import { TriggerTimes } from './trigger-times.js';
+import { registerServicePodEvents } from './service-pod-events.js';
 
 const SERVICES = findResource('', 'v1', 'services')!;
 const PODS = findResource('', 'v1', 'pods')!;
@@ -50,32 +51,7 @@ export class EndpointsController implements Reconciler {
   }
 
   register(queue: WorkQueue<string>): void {
-    const enqueue = (key: string, at: number) => {
-      this.triggers.record(key, at);
-      queue.add(key);
-    };
-    this.services.addEventHandler({
-      onAdd: (s) => enqueue(keyOf(s), Date.parse(s.metadata?.creationTimestamp ?? '')),
-      onUpdate: (_, s) => enqueue(keyOf(s), this.clock.now()),
-      onDelete: (s) => {
-        this.triggers.forget(keyOf(s));
-        queue.add(keyOf(s));
-      },
-    });
-    const forPod = (pod: KObject, at: number) => {
-      for (const k of servicesSelecting(this.services.lister.listNamespace(pod.metadata.namespace), pod)) enqueue(k, at);
-    };
-    this.pods.addEventHandler({
-      onAdd: (p) => forPod(p, podTriggerTime(p)),
-      onUpdate: (old, p) => {
-        const labelsChanged = JSON.stringify(old.metadata?.labels ?? {}) !== JSON.stringify(p.metadata?.labels ?? {});
-        if (!labelsChanged && endpointFingerprint(old) === endpointFingerprint(p)) return;
-        const at = isReadyChange(old, p) ? podTriggerTime(p) : this.clock.now();
-        forPod(p, at);
-        if (labelsChanged) forPod(old, at);
-      },
-      onDelete: (p) => forPod(p, this.clock.now()),
-    });
+    registerServicePodEvents(queue, { services: this.services, pods: this.pods, triggers: this.triggers, clock: this.clock, readinessTriggerTime: isReadyChange });
     // an Endpoints deleted behind our back comes back
     this.endpoints.addEventHandler({ onDelete: (e) => queue.add(keyOf(e)) });
   }
@@ -138,10 +114,6 @@ export class EndpointsController implements Reconciler {
 function isReadyChange(old: KObject, pod: KObject): boolean {
   const r = (p: KObject) => (p.status?.conditions ?? []).find((c: KObject) => c?.type === 'Ready')?.status;
   return r(old) !== r(pod);
-}
-
-function keyOf(o: KObject): string {
-  return `${o.metadata?.namespace ?? ''}/${o.metadata?.name ?? ''}`;
 }
 
 function sameMap(a: Record<string, string> | undefined, b: Record<string, string>): boolean {

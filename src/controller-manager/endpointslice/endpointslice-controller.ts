@@ -8,9 +8,10 @@ import type { ClientSource } from '../../client/informer.js';
 import { splitKey } from '../../client/object-key.js';
 import { ClientError, isNotFound } from '../../client/rest-client.js';
 import type { Informer, InformerFactory, Reconciler, ReconcileResult, WorkQueue } from '../../client/types.js';
-import { endpointFingerprint, hasSelector, podTriggerTime, selects, servicesSelecting } from '../endpoints/endpoint-ports.js';
+import { hasSelector, selects } from '../endpoints/endpoint-ports.js';
 import { rfc3339Nano, TRIGGER_TIME_ANNOTATION } from '../endpoints/endpoints-controller.js';
 import { TriggerTimes } from '../endpoints/trigger-times.js';
+import { registerServicePodEvents } from '../endpoints/service-pod-events.js';
 import { CONTROLLER_NAME, MANAGED_BY_LABEL, SERVICE_NAME_LABEL, ZONE_LABEL, desiredGroups, planSlices } from './slice-planner.js';
 
 const SERVICES = findResource('', 'v1', 'services')!;
@@ -71,32 +72,7 @@ export class EndpointSliceController implements Reconciler {
   }
 
   register(queue: WorkQueue<string>): void {
-    const enqueue = (key: string, at: number) => {
-      this.triggers.record(key, at);
-      queue.add(key);
-    };
-    this.services.addEventHandler({
-      onAdd: (s) => enqueue(keyOf(s), Date.parse(s.metadata?.creationTimestamp ?? '')),
-      onUpdate: (_, s) => enqueue(keyOf(s), this.clock.now()),
-      onDelete: (s) => {
-        this.triggers.forget(keyOf(s));
-        queue.add(keyOf(s));
-      },
-    });
-    const forPod = (pod: KObject, at: number) => {
-      for (const k of servicesSelecting(this.services.lister.listNamespace(pod.metadata.namespace), pod)) enqueue(k, at);
-    };
-    this.pods.addEventHandler({
-      onAdd: (p) => forPod(p, podTriggerTime(p)),
-      onUpdate: (old, p) => {
-        const labelsChanged = JSON.stringify(old.metadata?.labels ?? {}) !== JSON.stringify(p.metadata?.labels ?? {});
-        if (!labelsChanged && endpointFingerprint(old) === endpointFingerprint(p)) return;
-        const at = this.clock.now();
-        forPod(p, at);
-        if (labelsChanged) forPod(old, at);
-      },
-      onDelete: (p) => forPod(p, this.clock.now()),
-    });
+    registerServicePodEvents(queue, { services: this.services, pods: this.pods, triggers: this.triggers, clock: this.clock });
     const onSlice = (s: KObject) => {
       if (s.metadata?.labels?.[MANAGED_BY_LABEL] !== CONTROLLER_NAME) return;
       const svc = s.metadata?.labels?.[SERVICE_NAME_LABEL];
@@ -175,8 +151,4 @@ export class EndpointSliceController implements Reconciler {
     this.expectations.delete(key);
     return true;
   }
-}
-
-function keyOf(o: KObject): string {
-  return `${o.metadata?.namespace ?? ''}/${o.metadata?.name ?? ''}`;
 }
