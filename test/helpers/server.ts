@@ -109,6 +109,8 @@ export function raw(server: TestServer, method: string, path: string, body?: str
         port: Number(u.port),
         method,
         path,
+        // one connection per request: a server may close a kept-alive connection after refusing a body it did not read
+        agent: false,
         ca: readFileSync(join(tls, 'ca.crt')),
         cert: anonymous ? undefined : readFileSync(join(tls, 'admin.crt')),
         key: anonymous ? undefined : readFileSync(join(tls, 'admin.key')),
