@@ -18,6 +18,20 @@ const MAX_BUFFERED_BYTES = 32 * 1024 * 1024;
 /** Decoded objects (per apiVersion) are shared by every watcher of an event; they are never mutated after decoding. */
 const decoded = new WeakMap<KeyValue, Map<ResourceInfo, KObject>>();
 
+/** Serialized watch lines, per shared object and event type: every watcher of an event writes the same bytes. */
+const lines = new WeakMap<KObject, Map<string, string>>();
+
+function lineFor(type: string, obj: KObject): string {
+  let forms = lines.get(obj);
+  if (!forms) lines.set(obj, (forms = new Map()));
+  let line = forms.get(type);
+  if (line === undefined) {
+    line = JSON.stringify({ type, object: obj }) + '\n';
+    forms.set(type, line);
+  }
+  return line;
+}
+
 function objectOf(r: ResourceInfo, kv: KeyValue, revision?: number): KObject {
   let forms = decoded.get(kv);
   if (!forms) decoded.set(kv, (forms = new Map()));
@@ -94,7 +108,7 @@ export async function serveWatch(ctx: RequestContext, r: ResourceInfo, objects: 
       payload = toTable(r, [obj], { resourceVersion: obj.metadata?.resourceVersion }, query, !tableHeaderSent);
       tableHeaderSent = true;
     }
-    res.write(JSON.stringify({ type, object: payload }) + '\n');
+    res.write(payload === obj ? lineFor(type, obj) : JSON.stringify({ type, object: payload }) + '\n');
     if (res.writableLength > MAX_BUFFERED_BYTES) {
       // a client that does not read is cut off (it will re-list), rather than holding memory
       finish();
