@@ -14,6 +14,8 @@ test('kill -9 during a write burst loses no acknowledged write (SQLite)', { time
   try {
     const s = await startServer({ dataDir });
     const acked = new Map<string, string>();
+    // an update in flight at the kill may or may not have committed: either value is correct
+    const inFlight = new Map<string, string>();
     let stop = false;
     const worker = async (w: number) => {
       for (let i = 0; !stop; i++) {
@@ -22,6 +24,7 @@ test('kill -9 during a write burst loses no acknowledged write (SQLite)', { time
           const r = await raw(s, 'POST', CMS, JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name }, data: { payload: 'x'.repeat(200 + i), i: String(i) } }));
           if (r.status === 201) acked.set(name, String(i));
           if (i % 3 === 0 && r.status === 201) {
+            inFlight.set(name, `${i}-updated`);
             const u = await raw(s, 'PATCH', `${CMS}/${name}`, JSON.stringify({ data: { i: `${i}-updated` } }), { 'Content-Type': 'application/merge-patch+json' });
             if (u.status === 200) acked.set(name, `${i}-updated`);
           }
@@ -45,7 +48,7 @@ test('kill -9 during a write burst loses no acknowledged write (SQLite)', { time
       for (const [name, value] of acked) {
         const obj = items.get(name);
         assert.ok(obj, `acknowledged ${name} is missing after restart`);
-        assert.equal(obj.data.i, value, `${name} lost its acknowledged update`);
+        assert.ok(obj.data.i === value || obj.data.i === inFlight.get(name), `${name} lost its acknowledged update (${obj.data.i} instead of ${value})`);
       }
       // every stored object decodes and is whole
       for (const obj of items.values()) {
