@@ -5,7 +5,9 @@ import { UsageError } from './flags.js';
 const USAGE = `usage: k8ts <command> [flags]
 
 commands:
-  server    run the control plane (API server) on this machine
+  server    run the control plane (API server, scheduler, controller manager) on this machine
+  sim       run N hollow nodes against a cluster (scale tests): sim --nodes N --kubeconfig FILE
+  images    build-test [--data-dir DIR] | import FILE.tar [--data-dir DIR]
   version   print the version`;
 
 export async function main(argv: string[]): Promise<void> {
@@ -15,6 +17,11 @@ export async function main(argv: string[]): Promise<void> {
       case 'server': {
         const { runServer } = await import('./server.js');
         await runServer(rest);
+        return;
+      }
+      case 'images': {
+        const { runImages } = await import('./images.js');
+        await runImages(rest);
         return;
       }
       case 'sim': {
