@@ -66,7 +66,8 @@ describe('clientset against k8ts server', () => {
     const node = await cs.resource(NODES).create('ignored', { apiVersion: 'v1', kind: 'Node', metadata: { name: 'n1' } });
     assert.equal(node.metadata.namespace, undefined);
     const pods = cs.resource(PODS);
-    const pod = await pods.create('default', { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p1' }, spec: { containers: [{ name: 'c', image: 'localhost/busybox:1.35' }] } });
+    // a scheduler name nobody serves: the server's own scheduler must not write this pod's status meanwhile
+    const pod = await pods.create('default', { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p1' }, spec: { schedulerName: 'not-the-default-scheduler', containers: [{ name: 'c', image: 'localhost/busybox:1.35' }] } });
     await pods.createSubresource('default', 'p1', 'binding', { apiVersion: 'v1', kind: 'Binding', metadata: { name: 'p1' }, target: { kind: 'Node', name: 'n1' } });
     const bound = await pods.get('default', 'p1');
     assert.equal(bound.spec.nodeName, 'n1');
