@@ -1,4 +1,5 @@
-// Memory of a process from /proc/<pid>/status (Linux): resident set now (VmRSS) and its peak (VmHWM).
+// Memory of a process from /proc/<pid>/status (Linux): resident set now (VmRSS) and its peak (VmHWM);
+// and its CPU time from /proc/<pid>/stat.
 
 import { readFileSync } from 'node:fs';
 
@@ -16,4 +17,14 @@ export function rssMiB(pid: number): number {
 
 export function peakRssMiB(pid: number): number {
   return field(pid, 'VmHWM');
+}
+
+const TICKS_PER_SECOND = 100; // USER_HZ on Linux
+
+/** CPU time (user + system) the process has used so far, in seconds, from /proc/<pid>/stat. */
+export function cpuSeconds(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // fields after "(comm)": state(3) ppid ... utime(14) stime(15)
+  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(f[11]) + Number(f[12])) / TICKS_PER_SECOND;
 }
