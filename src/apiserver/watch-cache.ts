@@ -78,7 +78,8 @@ export class WatchCache {
       this.window.push(e);
       if (e.revision > this.revision) this.revision = e.revision;
     }
-    if (this.window.length > this.capacity) this.window.splice(0, this.window.length - this.capacity);
+    // trim in chunks: splicing the front of a full window on every batch moves the whole array each time
+    if (this.window.length > this.capacity * 1.25) this.window.splice(0, this.window.length - this.capacity);
     for (const sub of this.subscribers) {
       const mine = batch.filter((e) => e.kv.key.startsWith(sub.prefix) && e.revision > sub.afterRevision);
       if (mine.length) {
