@@ -3,7 +3,9 @@
 import type { KObject } from '../../api/strategy.js';
 import { NodeInfo } from '../framework/node-info.js';
 import { PodInfo } from '../framework/pod-info.js';
-import type { Handle, NodeInfoLister } from '../framework/interfaces.js';
+import type { FilterPlugin, Handle, NodeInfoLister, PreFilterPlugin } from '../framework/interfaces.js';
+import { CycleState } from '../framework/cycle-state.js';
+import { Code } from '../framework/status.js';
 import { SchedulingQueue } from '../scheduling-queue.js';
 
 export interface NodeSpec {
@@ -95,4 +97,17 @@ export function fakeHandle(nodes: NodeInfo[]): Handle {
     getWaitingPod: () => undefined,
     currentPod: () => undefined,
   };
+}
+
+/** Runs a plugin's PreFilter then Filter on every node: node name → 'ok' or '<Code>: <message>' ({skip} when PreFilter skips). */
+export function filterEachNode(plugin: PreFilterPlugin & FilterPlugin, pod: PodInfo, nodes: NodeInfo[]): Record<string, string> {
+  const state = new CycleState();
+  const pre = plugin.preFilter(state, pod, nodes);
+  if (pre.status.isSkip()) return { skip: 'Skip' };
+  const out: Record<string, string> = {};
+  for (const n of nodes) {
+    const s = plugin.filter(state, pod, n);
+    out[n.name] = s.isSuccess() ? 'ok' : `${Code[s.code]}: ${s.message()}`;
+  }
+  return out;
 }

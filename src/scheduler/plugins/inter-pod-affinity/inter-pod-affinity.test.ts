@@ -6,7 +6,7 @@ import { PodInfo } from '../../framework/pod-info.js';
 import { Code } from '../../framework/status.js';
 import type { KObject } from '../../../api/strategy.js';
 import type { NodeScore } from '../../framework/interfaces.js';
-import { fakeHandle, makeNode, makeNodeInfo, makePod } from '../../testing/objects.js';
+import { fakeHandle, filterEachNode, makeNode, makeNodeInfo, makePod } from '../../testing/objects.js';
 import { InterPodAffinity } from './inter-pod-affinity.js';
 
 const term = (app: string, topologyKey: string) => ({ labelSelector: { matchLabels: { app } }, topologyKey });
@@ -23,15 +23,7 @@ function cluster(extraOnN3: KObject[] = []) {
 function filterAll(podSpec: KObject, labels: Record<string, string>, nodes = cluster()): Record<string, string> {
   const pl = new InterPodAffinity(fakeHandle(nodes));
   const pod = PodInfo.of(makePod('p', { labels, spec: podSpec }));
-  const state = new CycleState();
-  const pre = pl.preFilter(state, pod, nodes);
-  if (pre.status.isSkip()) return { skip: 'Skip' };
-  const out: Record<string, string> = {};
-  for (const n of nodes) {
-    const s = pl.filter(state, pod, n);
-    out[n.name] = s.isSuccess() ? 'ok' : `${Code[s.code]}: ${s.message()}`;
-  }
-  return out;
+  return filterEachNode(pl, pod, nodes);
 }
 
 const AFF = "UnschedulableAndUnresolvable: node(s) didn't match pod affinity rules";

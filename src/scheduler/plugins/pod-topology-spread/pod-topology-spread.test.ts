@@ -6,7 +6,7 @@ import { PodInfo } from '../../framework/pod-info.js';
 import { Code } from '../../framework/status.js';
 import type { KObject } from '../../../api/strategy.js';
 import type { NodeScore } from '../../framework/interfaces.js';
-import { fakeHandle, makeNode, makeNodeInfo, makePod } from '../../testing/objects.js';
+import { fakeHandle, filterEachNode, makeNode, makeNodeInfo, makePod } from '../../testing/objects.js';
 import { PodTopologySpread } from './pod-topology-spread.js';
 
 const web = (name: string, ns = 'default') => makePod(name, { namespace: ns, labels: { app: 'web' } });
@@ -28,15 +28,7 @@ function constraint(topologyKey: string, extra: KObject = {}): KObject {
 function filterAll(spec: KObject, nodes = cluster()): Record<string, string> {
   const pl = new PodTopologySpread(fakeHandle(nodes));
   const pod = PodInfo.of(makePod('p', { labels: { app: 'web' }, spec }));
-  const state = new CycleState();
-  const pre = pl.preFilter(state, pod, nodes);
-  if (pre.status.isSkip()) return { skip: 'Skip' };
-  const out: Record<string, string> = {};
-  for (const n of nodes) {
-    const s = pl.filter(state, pod, n);
-    out[n.name] = s.isSuccess() ? 'ok' : `${Code[s.code]}: ${s.message()}`;
-  }
-  return out;
+  return filterEachNode(pl, pod, nodes);
 }
 
 const SKEW = "Unschedulable: node(s) didn't match pod topology spread constraints";
