@@ -19,7 +19,7 @@
 
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { availableParallelism, cpus, release, tmpdir, totalmem } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EtcdStore } from '../src/storage/etcd/etcd-store.js';
 import { SqliteStore } from '../src/storage/sqlite/sqlite-store.js';
@@ -31,6 +31,7 @@ import { ForeignCpu, waitForQuiet } from './lib/foreign-cpu.js';
 import { peakRssMiB, rssMiB } from './lib/proc-status.js';
 import { markdownTable, median, pct, textTable, type Row } from './lib/report.js';
 import { mergeSection } from './lib/results-file.js';
+import { runStamp } from './lib/run-stamp.js';
 
 type StoreKind = 'sqlite' | 'etcd';
 
@@ -520,10 +521,7 @@ for (const kind of kinds) {
   if (other.share > 0.05) log(`warning: other processes used ${(other.share * 100).toFixed(0)} % of the machine during the ${kind} run: figures are pessimistic`);
 }
 
-const date = spawnSync('date', ['-u'], { encoding: 'utf8' }).stdout.trim();
-const machine = `${availableParallelism()} CPUs (${cpus()[0]?.model ?? 'unknown'}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB RAM, Linux ${release()}, Node ${process.version}`;
-const command = `node dist/bench/api.js${argv.length ? ' ' + argv.join(' ') : ''}`;
-const code = spawnSync('git', ['-C', REPO, 'describe', '--always', '--dirty'], { encoding: 'utf8' }).stdout?.trim() || 'unknown';
+const { date, machine, code, command } = runStamp(REPO, 'dist/bench/api.js', argv);
 for (const { kind, rows } of tables) {
   console.log(`\nAPI server on ${kind}${quick ? ' (--quick)' : ''}`);
   console.log(textTable(rows));

@@ -29,9 +29,8 @@
 // scenario waits (up to 3 min) for a quiet machine, and each table ends with the CPU other
 // processes took meanwhile.
 
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { availableParallelism, cpus, release, tmpdir, totalmem } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { REPO, startServer, type TestServer } from '../test/helpers/server.js';
 import { ApiClient, HttpError, type WatchHandle } from './lib/api-client.js';
@@ -41,6 +40,7 @@ import { INSPECT_OPTION, InspectorProfiler, inspectorUrl } from './lib/inspector
 import { cpuSeconds, peakRssMiB, rssMiB } from './lib/proc-status.js';
 import { markdownTable, pct, textTable, type Row } from './lib/report.js';
 import { mergeSection } from './lib/results-file.js';
+import { runStamp } from './lib/run-stamp.js';
 import { liveSims, startSim, type SimHandle } from './lib/sim.js';
 
 const argv = process.argv.slice(2);
@@ -639,10 +639,7 @@ if (only !== 'sched') {
 }
 const memRows = [...memDeploy, ...memSched];
 
-const date = spawnSync('date', ['-u'], { encoding: 'utf8' }).stdout.trim();
-const machine = `${availableParallelism()} CPUs (${cpus()[0]?.model ?? 'unknown'}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB RAM, Linux ${release()}, Node ${process.version}`;
-const command = `node dist/bench/control-plane.js${argv.length ? ' ' + argv.join(' ') : ''}`;
-const code = spawnSync('git', ['-C', REPO, 'describe', '--always', '--dirty'], { encoding: 'utf8' }).stdout?.trim() || 'unknown';
+const { date, machine, code, command } = runStamp(REPO, 'dist/bench/control-plane.js', argv);
 for (const t of tables) {
   console.log(`\n${t.title}`);
   console.log(textTable(t.rows));
